@@ -1,0 +1,331 @@
+/**
+ * The market engine's contract: what a clearing round reads (a Snapshot) and what it decides (a Plan).
+ *
+ * Everything here is plain data. The engine is pure: it never reads the clock, a database, the network or
+ * Math.random(); the time is `snapshot.now` and randomness, prediction and interference come in `EngineDeps`.
+ *
+ * Units everywhere: CPU in cores, memory in MiB, network in Mbps, money in currency units per instance-hour,
+ * times as epoch milliseconds (`...At`, `now`) or seconds where the name says `Seconds`.
+ */
+
+export const RESOURCES = ['cpu', 'memory', 'network'] as const;
+export type Resource = (typeof RESOURCES)[number];
+
+export const PRIORITY_CLASSES = ['low', 'normal', 'high', 'critical'] as const;
+export type PriorityClass = (typeof PRIORITY_CLASSES)[number];
+
+/** Priority points per class. A client's `priorityReduction` penalties are subtracted from these points. */
+export const PRIORITY_POINTS: Readonly<Record<PriorityClass, number>> = {
+  low: 25,
+  normal: 50,
+  high: 75,
+  critical: 100,
+};
+
+export interface ResourceSpec {
+  avg: number;
+  peak: number;
+}
+
+export interface BurstSpec {
+  /** Chance per minute that a spike starts, in [0, 1]. */
+  probability: number;
+  /** Multipliers of `avg` during a spike. */
+  magnitude: { p50: number; p90: number; p99: number };
+  durationSeconds: number;
+}
+
+export interface InterruptibilityContract {
+  maxInterruptionsPerDay: number;
+  maxInterruptionSeconds: number;
+  minNoticeSeconds: number;
+}
+
+/** A client's declaration of a workload (the body of POST /submit_workload_profile). */
+export interface WorkloadProfile {
+  name: string;
+  cpu: ResourceSpec;
+  memory: ResourceSpec;
+  network: ResourceSpec;
+  burst: BurstSpec;
+  interruptibility: InterruptibilityContract;
+  priority: PriorityClass;
+  expectedRuntimeSeconds: number;
+}
+
+/** One runtime feedback sample reported by a client (absolute units, `at` in epoch ms). */
+export interface FeedbackSample {
+  at: number;
+  cpu: number;
+  memory: number;
+  network: number;
+  /** Observed performance relative to running alone; 1.0 = no interference. */
+  slowdown?: number;
+}
+
+export interface Quantiles {
+  mean: number;
+  p95: number;
+  p99: number;
+}
+
+/** Predicted utilization over the next horizon, in absolute units per resource. */
+export interface Prediction {
+  cpu: Quantiles;
+  memory: Quantiles;
+  network: Quantiles;
+  /** The model version that produced this prediction; null for the statistical predictor. */
+  modelVersion: string | null;
+}
+
+export interface PredictorInput {
+  profile: WorkloadProfile;
+  /** Recent feedback of the instance, oldest first; empty for a new bid. */
+  history: readonly FeedbackSample[];
+}
+
+/**
+ * Predicts utilization. Called once per clearing round with every input of the round (batched), so a learned
+ * model runs one inference per round rather than one per bid. Must be synchronous and deterministic.
+ */
+export interface Predictor {
+  readonly version: string | null;
+  predict(inputs: readonly PredictorInput[]): Prediction[];
+}
+
+export interface NodeCapacity {
+  id: string;
+  cpu: number;
+  memory: number;
+  network: number;
+}
+
+/** A workload as the interference model sees it: its declaration and its predicted demand. */
+export interface DemandView {
+  id: string;
+  profile: WorkloadProfile;
+  prediction: Prediction;
+}
+
+export interface InterferenceComponents {
+  /** Probability that summed demand exceeds capacity on some resource, in [0, 1]. */
+  contention: number;
+  /** Pressure from memory-intensive co-runners, in [0, 1]. */
+  cacheThrashing: number;
+  /** Predicted network peaks against the node's bandwidth, in [0, 1]. */
+  networkCongestion: number;
+}
+
+export interface InterferenceEstimate {
+  /** Predicted slowdown of the candidate on that node (1.0 = none). */
+  candidateSlowdown: number;
+  /** Slowdown the candidate adds to each co-runner, same order as `coRunners` (0 = none; 0.1 = 10% slower). */
+  addedSlowdown: number[];
+  components: InterferenceComponents;
+}
+
+export interface InterferenceModel {
+  readonly version: string | null;
+  estimate(candidate: DemandView, node: NodeCapacity, coRunners: readonly DemandView[]): InterferenceEstimate;
+}
+
+/** A seeded source of uniform numbers in [0, 1). */
+export interface RandomSource {
+  next(): number;
+}
+
+export interface EngineDeps {
+  predictor: Predictor;
+  interference: InterferenceModel;
+  random: RandomSource;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Snapshot: what a round reads
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface MarketNode extends NodeCapacity {
+  labels: Record<string, string>;
+  /** A draining node accepts nothing new; its instances get notice and are moved or preempted (reason `drain`). */
+  draining: boolean;
+}
+
+export interface Penalty {
+  /** Credited to the client if Parley force-terminates an uninterruptible instance. */
+  fee: number;
+  /** Priority points the client loses on future bids if the instance is preempted for violating its profile. */
+  priorityReduction: number;
+}
+
+export interface PendingBid {
+  id: string;
+  clientId: string;
+  profileId: string;
+  profile: WorkloadProfile;
+  /** The most the client will pay per instance-hour. */
+  price: number;
+  /** Overrides the profile's priority when set. */
+  priority?: PriorityClass;
+  count: number;
+  uninterruptible: boolean;
+  penalty?: Penalty;
+  maxWaitSeconds?: number;
+  submittedAt: number;
+}
+
+export type InstanceState = 'running' | 'notified';
+
+export interface PreemptionNotice {
+  reason: ReasonCode;
+  noticeGivenSeconds: number;
+  /** Epoch ms at which the instance is stopped (or has moved). */
+  deadline: number;
+  noticedAt: number;
+  preemptorId: string | null;
+  penalty: Penalty | null;
+  /** Where a make-before-break move goes; null when the instance will be terminated. */
+  moveToNodeId: string | null;
+}
+
+export interface RunningInstance {
+  id: string;
+  bidId: string;
+  clientId: string;
+  nodeId: string;
+  profile: WorkloadProfile;
+  /** The bid's price (the client's value per instance-hour). */
+  bidPrice: number;
+  /** What the client pays per instance-hour (never above `bidPrice`). */
+  price: number;
+  declaredPriority: PriorityClass;
+  /** Priority points at admission, after ledger reductions. */
+  effectivePriority: number;
+  uninterruptible: boolean;
+  penalty: Penalty | null;
+  state: InstanceState;
+  startedAt: number;
+  /** Epoch ms of every past interruption (notice or move), for the contract's per-day budget. */
+  interruptions: readonly number[];
+  /** Nodes this instance was moved off, with the time, for hysteresis. */
+  movedFrom: readonly { nodeId: string; at: number }[];
+  /** Recent feedback, oldest first. */
+  history: readonly FeedbackSample[];
+  notice: PreemptionNotice | null;
+}
+
+export type LedgerKind = 'fee' | 'priority_reduction';
+
+export interface LedgerEntry {
+  clientId: string;
+  kind: LedgerKind;
+  /** Currency units for `fee`, priority points for `priority_reduction`. */
+  amount: number;
+  at: number;
+  instanceId: string;
+  reason: ReasonCode;
+}
+
+export interface Snapshot {
+  now: number;
+  nodes: readonly MarketNode[];
+  instances: readonly RunningInstance[];
+  bids: readonly PendingBid[];
+  ledger: readonly LedgerEntry[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Plan: what a round decides
+// ---------------------------------------------------------------------------------------------------------------
+
+export const REASON_CODES = [
+  'capacity',
+  'outbid',
+  'priority',
+  'low_utilization',
+  'interference',
+  'profile_violation',
+  'contract_budget',
+  'drain',
+  'expired',
+  'reserve_price',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** One scorer's contribution to a decision: raw value, normalized value in [0, 1], weight, and weighted term. */
+export interface ScoreTerm {
+  name: string;
+  raw: number;
+  normalized: number;
+  weight: number;
+  /** weight × normalized, negative for cost terms. */
+  contribution: number;
+}
+
+export interface ScoreBreakdown {
+  total: number;
+  terms: ScoreTerm[];
+}
+
+export interface Placement {
+  bidId: string;
+  /** One node per instance, `count` of them (all-or-nothing). */
+  nodeIds: string[];
+  /** Price paid per instance-hour under the configured payment rule (≤ the bid's price). */
+  price: number;
+  effectivePriority: number;
+  score: ScoreBreakdown;
+  /** Predicted utilization used for the decision, per instance (same order as nodeIds). */
+  predictions: Prediction[];
+  /** Interference score per instance (0 = none), same order as nodeIds. */
+  interferenceScores: number[];
+}
+
+export interface BidOutcome {
+  bidId: string;
+  /** `rejected` and `expired` are final; `deferred` stays pending for a later round. */
+  outcome: 'rejected' | 'expired' | 'deferred';
+  reason: ReasonCode;
+  detail: string;
+  score: ScoreBreakdown | null;
+}
+
+export interface Preemption {
+  instanceId: string;
+  reason: ReasonCode;
+  /** The bid (or instance) that displaces it, where there is one. */
+  preemptorId: string | null;
+  noticeSeconds: number;
+  deadline: number;
+  /** The penalty owed (fee credited, priority reduction charged), null when none. */
+  penalty: Penalty | null;
+  /** Make-before-break destination, or null when the instance is terminated at the deadline. */
+  moveToNodeId: string | null;
+  score: ScoreBreakdown;
+}
+
+/** An instance whose notice deadline has passed: stop it (or complete its move). */
+export interface Termination {
+  instanceId: string;
+  /** `preempted` at its deadline, or `moved` to `nodeId`. */
+  kind: 'preempted' | 'moved';
+  nodeId: string | null;
+}
+
+export interface Plan {
+  now: number;
+  modelVersion: string | null;
+  placements: Placement[];
+  outcomes: BidOutcome[];
+  preemptions: Preemption[];
+  terminations: Termination[];
+  ledgerEntries: LedgerEntry[];
+  /** Uniform clearing price per resource unit this round (the reserve price when nothing cleared). */
+  clearingPrices: Record<Resource, number>;
+}
+
+export interface Quote {
+  admitProbability: number;
+  expectedClearingPrice: number;
+  estimatedStartSeconds: number;
+  preemptionProbability: number;
+}
