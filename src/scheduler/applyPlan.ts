@@ -11,7 +11,7 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/database.js';
-import { bids, instances, ledger, nodes, rounds } from '../db/schema.js';
+import { bids, instances, ledger, nodes, profiles, rounds } from '../db/schema.js';
 import type { PendingBid, Plan, PreemptionNotice } from '../market/types.js';
 import { LIVE_STATES } from '../service/nodeViews.js';
 import type { SnapshotRead } from './snapshot.js';
@@ -20,7 +20,10 @@ export class PlanConflict extends Error {
   override name = 'PlanConflict';
 }
 
-/** Memory is not overcommitted: the sum of live instances' predicted p95 memory must fit each node. 1e-6 MiB absorbs float rounding. */
+/**
+ * Memory is never overcommitted: the declared memory peaks of a node's live instances must fit its memory (the
+ * engine's own hard limit, src/market/chance.ts). 1e-6 MiB absorbs float rounding.
+ */
 const MEMORY_EPSILON = 1e-6;
 
 export interface ApplyOptions {
@@ -193,16 +196,18 @@ export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options:
   }
 }
 
-/** Refuses (rolls back) a plan that would put more predicted p95 memory on a node it places onto than the node has. */
+/** Refuses (rolls back) a plan that would put more declared peak memory on a node it places onto than the node has. */
 async function checkMemoryFits(tx: Tx, nodeIds: string[]): Promise<void> {
   if (nodeIds.length === 0) return;
   const over = await tx
     .select({ nodeId: nodes.id })
     .from(nodes)
     .innerJoin(instances, eq(instances.nodeId, nodes.id))
+    .innerJoin(bids, eq(bids.id, instances.bidId))
+    .innerJoin(profiles, eq(profiles.id, bids.profileId))
     .where(and(inArray(instances.state, [...LIVE_STATES]), inArray(nodes.id, nodeIds)))
     .groupBy(nodes.id, nodes.memory)
-    .having(sql`sum((${instances.prediction}->'memory'->>'p95')::float8) > ${nodes.memory} + ${MEMORY_EPSILON}`);
+    .having(sql`sum((${profiles.spec}->'memory'->>'peak')::float8) > ${nodes.memory} + ${MEMORY_EPSILON}`);
   if (over.length > 0) throw new OvercommitError(over.map((o) => o.nodeId));
 }
 

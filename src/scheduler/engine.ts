@@ -5,6 +5,7 @@
 import type { EngineDeps, Penalty, Plan, PriorityClass, Quote, RandomSource, Snapshot, WorkloadProfile } from '../market/types.js';
 
 export interface QuoteTerms {
+  clientId: string;
   price: number;
   priority?: PriorityClass;
   count: number;

@@ -25,7 +25,7 @@ export async function quote({ ctx, clientId, input }: { ctx: ServiceContext; cli
     isolationLevel: 'repeatable read',
     accessMode: 'read only',
   });
-  const terms: QuoteTerms = { price: input.price, count: input.count, uninterruptible: input.uninterruptible };
+  const terms: QuoteTerms = { clientId, price: input.price, count: input.count, uninterruptible: input.uninterruptible };
   if (input.priority !== undefined) terms.priority = input.priority;
   if (input.penalty !== undefined) terms.penalty = input.penalty;
   if (input.maxWaitSeconds !== undefined) terms.maxWaitSeconds = input.maxWaitSeconds;
