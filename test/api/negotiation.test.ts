@@ -1,48 +1,39 @@
 /** The negotiation endpoints end to end through app.request: profile → bid → round → instance → feedback. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
-import type { Database } from '../../src/db/database.js';
 import { bids, feedback } from '../../src/db/schema.js';
-import { openTestDatabase } from '../helpers/database.js';
 import { webProfile, smallNodes } from '../helpers/fixtures.js';
-import { call, createTestService, type TestService } from '../helpers/service.js';
+import { call, useTestService,  } from '../helpers/service.js';
 
-let database: Database;
-let svc: TestService;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-  svc = await createTestService(database);
+const env = useTestService(async (s) => {
   for (const node of smallNodes(4)) {
-    const res = await call(svc.app, 'POST', '/nodes', { token: svc.operatorToken, body: node });
+    const res = await call(s.app, 'POST', '/nodes', { token: s.operatorToken, body: node });
     expect(res.status).toBe(201);
   }
 });
-afterAll(async () => {
-  await database?.close();
-});
 
 async function clientWithProfile() {
-  const client = await svc.newClient();
-  const res = await call(svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() });
+  const client = await env.svc.newClient();
+  const res = await call(env.svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() });
   expect(res.status).toBe(201);
   return { ...client, profileId: res.body.profileId as string };
 }
 
 async function runningInstance() {
   const c = await clientWithProfile();
-  const bid = await call(svc.app, 'POST', '/submit_bid', { token: c.apiKey, body: { profileId: c.profileId, price: 5 } });
+  const bid = await call(env.svc.app, 'POST', '/submit_bid', { token: c.apiKey, body: { profileId: c.profileId, price: 5 } });
   expect(bid.status).toBe(201);
-  await svc.round();
-  const view = await call(svc.app, 'GET', `/bids/${bid.body.bidId}`, { token: c.apiKey });
+  await env.svc.round();
+  const view = await call(env.svc.app, 'GET', `/bids/${bid.body.bidId}`, { token: c.apiKey });
   expect(view.body.state).toBe('won');
   return { ...c, bidId: bid.body.bidId as string, instanceId: view.body.instanceIds[0] as string };
 }
 
 describe('POST /submit_workload_profile', () => {
   it('stores the profile and returns the prediction per resource', async () => {
-    const client = await svc.newClient();
-    const res = await call(svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() });
+    const client = await env.svc.newClient();
+    const res = await call(env.svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() });
     expect(res.status).toBe(201);
     expect(res.body.profileId).toMatch(/^pr_/);
     expect(res.body.profile).toEqual(webProfile());
@@ -57,13 +48,13 @@ describe('POST /submit_workload_profile', () => {
 describe('POST /submit_bid and /bids/{id}', () => {
   it('records a pending bid that a clearing round places on a node', async () => {
     const c = await clientWithProfile();
-    const res = await call(svc.app, 'POST', '/submit_bid', { token: c.apiKey, body: { profileId: c.profileId, price: 5, count: 2 } });
+    const res = await call(env.svc.app, 'POST', '/submit_bid', { token: c.apiKey, body: { profileId: c.profileId, price: 5, count: 2 } });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ bidId: expect.stringMatching(/^bid_/), state: 'pending' });
-    const before = await call(svc.app, 'GET', `/bids/${res.body.bidId}`, { token: c.apiKey });
+    const before = await call(env.svc.app, 'GET', `/bids/${res.body.bidId}`, { token: c.apiKey });
     expect(before.body).toMatchObject({ state: 'pending', instanceIds: [], clearingPrice: null });
-    await svc.round();
-    const after = await call(svc.app, 'GET', `/bids/${res.body.bidId}`, { token: c.apiKey });
+    await env.svc.round();
+    const after = await call(env.svc.app, 'GET', `/bids/${res.body.bidId}`, { token: c.apiKey });
     expect(after.status).toBe(200);
     expect(after.body.state).toBe('won');
     expect(after.body.instanceIds).toHaveLength(2);
@@ -74,29 +65,29 @@ describe('POST /submit_bid and /bids/{id}', () => {
 
   it('withdraws a pending bid, and refuses to withdraw a decided one', async () => {
     const c = await clientWithProfile();
-    const pending = await call(svc.app, 'POST', '/submit_bid', { token: c.apiKey, body: { profileId: c.profileId, price: 5 } });
-    const withdrawn = await call(svc.app, 'DELETE', `/bids/${pending.body.bidId}`, { token: c.apiKey });
+    const pending = await call(env.svc.app, 'POST', '/submit_bid', { token: c.apiKey, body: { profileId: c.profileId, price: 5 } });
+    const withdrawn = await call(env.svc.app, 'DELETE', `/bids/${pending.body.bidId}`, { token: c.apiKey });
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body.state).toBe('withdrawn');
-    await svc.round();
-    const still = await call(svc.app, 'GET', `/bids/${pending.body.bidId}`, { token: c.apiKey });
+    await env.svc.round();
+    const still = await call(env.svc.app, 'GET', `/bids/${pending.body.bidId}`, { token: c.apiKey });
     expect(still.body.state).toBe('withdrawn');
-    const again = await call(svc.app, 'DELETE', `/bids/${pending.body.bidId}`, { token: c.apiKey });
+    const again = await call(env.svc.app, 'DELETE', `/bids/${pending.body.bidId}`, { token: c.apiKey });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('bid_not_pending');
   });
 
   it('accepts an uninterruptible bid with a penalty and keeps it on the instance', async () => {
     const c = await clientWithProfile();
-    const res = await call(svc.app, 'POST', '/submit_bid', {
+    const res = await call(env.svc.app, 'POST', '/submit_bid', {
       token: c.apiKey,
       body: { profileId: c.profileId, price: 8, uninterruptible: true, penalty: { fee: 3, priorityReduction: 10 }, priority: 'high' },
     });
     expect(res.status).toBe(201);
-    await svc.round();
-    const bid = await call(svc.app, 'GET', `/bids/${res.body.bidId}`, { token: c.apiKey });
+    await env.svc.round();
+    const bid = await call(env.svc.app, 'GET', `/bids/${res.body.bidId}`, { token: c.apiKey });
     expect(bid.body.state).toBe('won');
-    const inst = await call(svc.app, 'GET', `/instances/${bid.body.instanceIds[0]}`, { token: c.apiKey });
+    const inst = await call(env.svc.app, 'GET', `/instances/${bid.body.instanceIds[0]}`, { token: c.apiKey });
     expect(inst.body.priority.declared).toBe('high');
   });
 
@@ -104,19 +95,19 @@ describe('POST /submit_bid and /bids/{id}', () => {
     const c = await clientWithProfile();
     const body = { profileId: c.profileId, price: 4 };
     const headers = { 'Idempotency-Key': 'retry-1' };
-    const first = await call(svc.app, 'POST', '/submit_bid', { token: c.apiKey, body, headers });
-    const second = await call(svc.app, 'POST', '/submit_bid', { token: c.apiKey, body, headers });
+    const first = await call(env.svc.app, 'POST', '/submit_bid', { token: c.apiKey, body, headers });
+    const second = await call(env.svc.app, 'POST', '/submit_bid', { token: c.apiKey, body, headers });
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
-    const [n] = await database.db.select({ n: count() }).from(bids).where(eq(bids.clientId, c.clientId));
+    const [n] = await env.database.db.select({ n: count() }).from(bids).where(eq(bids.clientId, c.clientId));
     expect(Number(n!.n)).toBe(1);
-    const reused = await call(svc.app, 'POST', '/submit_bid', { token: c.apiKey, body: { ...body, price: 9 }, headers });
+    const reused = await call(env.svc.app, 'POST', '/submit_bid', { token: c.apiKey, body: { ...body, price: 9 }, headers });
     expect(reused.status).toBe(422);
     expect(reused.body.code).toBe('idempotency_key_reused');
     // The same key from another client is a different request.
     const other = await clientWithProfile();
-    const theirs = await call(svc.app, 'POST', '/submit_bid', {
+    const theirs = await call(env.svc.app, 'POST', '/submit_bid', {
       token: other.apiKey,
       body: { profileId: other.profileId, price: 4 },
       headers,
@@ -129,8 +120,8 @@ describe('POST /submit_bid and /bids/{id}', () => {
 describe('instances', () => {
   it('answers the same status at /get_instance_status and /instances/{id}, and lists the caller\'s instances', async () => {
     const c = await runningInstance();
-    const byQuery = await call(svc.app, 'GET', `/get_instance_status?instance_id=${c.instanceId}`, { token: c.apiKey });
-    const byPath = await call(svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey });
+    const byQuery = await call(env.svc.app, 'GET', `/get_instance_status?instance_id=${c.instanceId}`, { token: c.apiKey });
+    const byPath = await call(env.svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey });
     expect(byQuery.status).toBe(200);
     expect(byPath.body).toEqual(byQuery.body);
     expect(byQuery.body).toMatchObject({
@@ -145,15 +136,15 @@ describe('instances', () => {
     expect(byQuery.body.estimatedRuntimeRemainingSeconds).toBe(3600);
     expect(typeof byQuery.body.interferenceScore).toBe('number');
     expect(byQuery.body.predictedUtilization.cpu.p95).toBeGreaterThan(0);
-    const list = await call(svc.app, 'GET', '/instances', { token: c.apiKey });
+    const list = await call(env.svc.app, 'GET', '/instances', { token: c.apiKey });
     expect(list.body.instances.map((i: { instanceId: string }) => i.instanceId)).toEqual([c.instanceId]);
   });
 
   it('completes an instance once its declared runtime has elapsed', async () => {
     const c = await runningInstance();
-    svc.clock.advance(3601 * 1000);
-    await svc.round();
-    const status = await call(svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey });
+    env.svc.clock.advance(3601 * 1000);
+    await env.svc.round();
+    const status = await call(env.svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey });
     expect(status.body.state).toBe('completed');
     expect(status.body.estimatedRuntimeRemainingSeconds).toBe(0);
   });
@@ -162,28 +153,28 @@ describe('instances', () => {
 describe('POST /provide_runtime_feedback', () => {
   it('stores samples and reports the latest as usage', async () => {
     const c = await runningInstance();
-    const t = svc.clock.now();
+    const t = env.svc.clock.now();
     const samples = [
       { at: new Date(t - 2000).toISOString(), cpu: 1.5, memory: 1800, network: 80 },
       { at: new Date(t - 1000).toISOString(), cpu: 2.5, memory: 2000, network: 90, slowdown: 1.1 },
     ];
-    const res = await call(svc.app, 'POST', '/provide_runtime_feedback', { token: c.apiKey, body: { instanceId: c.instanceId, samples } });
+    const res = await call(env.svc.app, 'POST', '/provide_runtime_feedback', { token: c.apiKey, body: { instanceId: c.instanceId, samples } });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ accepted: 2 });
-    const status = await call(svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey });
+    const status = await call(env.svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey });
     expect(status.body.usage).toEqual({ cpu: 2.5, memory: 2000, network: 90, at: samples[1]!.at });
   });
 
   it('stores a retried batch once when it carries the same Idempotency-Key', async () => {
     const c = await runningInstance();
-    const body = { instanceId: c.instanceId, samples: [{ at: new Date(svc.clock.now() - 500).toISOString(), cpu: 1, memory: 100, network: 1 }] };
+    const body = { instanceId: c.instanceId, samples: [{ at: new Date(env.svc.clock.now() - 500).toISOString(), cpu: 1, memory: 100, network: 1 }] };
     const headers = { 'Idempotency-Key': 'fb-1' };
-    const first = await call(svc.app, 'POST', '/provide_runtime_feedback', { token: c.apiKey, body, headers });
-    const second = await call(svc.app, 'POST', '/provide_runtime_feedback', { token: c.apiKey, body, headers });
+    const first = await call(env.svc.app, 'POST', '/provide_runtime_feedback', { token: c.apiKey, body, headers });
+    const second = await call(env.svc.app, 'POST', '/provide_runtime_feedback', { token: c.apiKey, body, headers });
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
     expect(second.body).toEqual(first.body);
-    const [n] = await database.db.select({ n: count() }).from(feedback).where(eq(feedback.instanceId, c.instanceId));
+    const [n] = await env.database.db.select({ n: count() }).from(feedback).where(eq(feedback.instanceId, c.instanceId));
     expect(Number(n!.n)).toBe(1);
   });
 });
@@ -191,26 +182,26 @@ describe('POST /provide_runtime_feedback', () => {
 describe('POST /quote', () => {
   it('estimates a bid by profile id or inline profile and changes nothing', async () => {
     const c = await clientWithProfile();
-    const [before] = await database.db.select({ n: count() }).from(bids);
-    const byId = await call(svc.app, 'POST', '/quote', { token: c.apiKey, body: { profileId: c.profileId, price: 5 } });
+    const [before] = await env.database.db.select({ n: count() }).from(bids);
+    const byId = await call(env.svc.app, 'POST', '/quote', { token: c.apiKey, body: { profileId: c.profileId, price: 5 } });
     expect(byId.status).toBe(200);
     expect(byId.body.admitProbability).toBe(1);
     expect(byId.body.expectedClearingPrice).toBeLessThanOrEqual(5);
     expect(byId.body.estimatedStartSeconds).toBe(0);
     expect(byId.body.preemptionProbability).toBeGreaterThanOrEqual(0);
-    const inline = await call(svc.app, 'POST', '/quote', { token: c.apiKey, body: { profile: webProfile(), price: 5 } });
+    const inline = await call(env.svc.app, 'POST', '/quote', { token: c.apiKey, body: { profile: webProfile(), price: 5 } });
     expect(inline.status).toBe(200);
     expect(inline.body).toEqual(byId.body);
-    const [after] = await database.db.select({ n: count() }).from(bids);
+    const [after] = await env.database.db.select({ n: count() }).from(bids);
     expect(after!.n).toEqual(before!.n);
   });
 
   it('refuses a quote with neither or both of profileId and profile', async () => {
     const c = await clientWithProfile();
-    const neither = await call(svc.app, 'POST', '/quote', { token: c.apiKey, body: { price: 5 } });
+    const neither = await call(env.svc.app, 'POST', '/quote', { token: c.apiKey, body: { price: 5 } });
     expect(neither.status).toBe(400);
     expect(neither.body.errors[0].path).toBe('$.profileId');
-    const both = await call(svc.app, 'POST', '/quote', { token: c.apiKey, body: { price: 5, profileId: c.profileId, profile: webProfile() } });
+    const both = await call(env.svc.app, 'POST', '/quote', { token: c.apiKey, body: { price: 5, profileId: c.profileId, profile: webProfile() } });
     expect(both.status).toBe(400);
   });
 });
@@ -221,13 +212,13 @@ describe('cross-client access', () => {
     const stranger = await clientWithProfile();
     const t = stranger.apiKey;
     const attempts = [
-      await call(svc.app, 'GET', `/bids/${owner.bidId}`, { token: t }),
-      await call(svc.app, 'DELETE', `/bids/${owner.bidId}`, { token: t }),
-      await call(svc.app, 'GET', `/instances/${owner.instanceId}`, { token: t }),
-      await call(svc.app, 'GET', `/get_instance_status?instance_id=${owner.instanceId}`, { token: t }),
-      await call(svc.app, 'POST', '/provide_runtime_feedback', {
+      await call(env.svc.app, 'GET', `/bids/${owner.bidId}`, { token: t }),
+      await call(env.svc.app, 'DELETE', `/bids/${owner.bidId}`, { token: t }),
+      await call(env.svc.app, 'GET', `/instances/${owner.instanceId}`, { token: t }),
+      await call(env.svc.app, 'GET', `/get_instance_status?instance_id=${owner.instanceId}`, { token: t }),
+      await call(env.svc.app, 'POST', '/provide_runtime_feedback', {
         token: t,
-        body: { instanceId: owner.instanceId, samples: [{ at: new Date(svc.clock.now()).toISOString(), cpu: 1, memory: 1, network: 1 }] },
+        body: { instanceId: owner.instanceId, samples: [{ at: new Date(env.svc.clock.now()).toISOString(), cpu: 1, memory: 1, network: 1 }] },
       }),
     ];
     for (const res of attempts) {
@@ -235,12 +226,12 @@ describe('cross-client access', () => {
       expect(res.body.code).toBe('not_found');
       expect(res.contentType).toBe('application/problem+json');
     }
-    const bidOnTheirProfile = await call(svc.app, 'POST', '/submit_bid', { token: t, body: { profileId: owner.profileId, price: 5 } });
+    const bidOnTheirProfile = await call(env.svc.app, 'POST', '/submit_bid', { token: t, body: { profileId: owner.profileId, price: 5 } });
     expect(bidOnTheirProfile.status).toBe(400);
     expect(bidOnTheirProfile.body.code).toBe('unknown_profile');
-    const quoteOnTheirProfile = await call(svc.app, 'POST', '/quote', { token: t, body: { profileId: owner.profileId, price: 5 } });
+    const quoteOnTheirProfile = await call(env.svc.app, 'POST', '/quote', { token: t, body: { profileId: owner.profileId, price: 5 } });
     expect(quoteOnTheirProfile.body.code).toBe('unknown_profile');
-    const list = await call(svc.app, 'GET', '/instances', { token: t });
+    const list = await call(env.svc.app, 'GET', '/instances', { token: t });
     expect(list.body.instances).toEqual([]);
   });
 });

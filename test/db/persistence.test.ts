@@ -3,10 +3,9 @@
  * TEST_DATABASE_URL is set (each run in a fresh database). It checks the optimistic-concurrency apply step, the
  * memory invariant, idempotency under concurrency and migrations.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { pino } from 'pino';
-import type { Database } from '../../src/db/database.js';
 import { bids, idempotencyKeys, instances, nodes } from '../../src/db/schema.js';
 import type { Plan } from '../../src/market/types.js';
 import { applyPlan, OvercommitError, PlanConflict } from '../../src/scheduler/applyPlan.js';
@@ -18,31 +17,23 @@ import { drainNode } from '../../src/service/drainNode.js';
 import { submitBid } from '../../src/service/submitBid.js';
 import { submitWorkloadProfile } from '../../src/service/submitWorkloadProfile.js';
 import { withdrawBid } from '../../src/service/withdrawBid.js';
-import { driverName, openTestDatabase } from '../helpers/database.js';
+import { driverName } from '../helpers/database.js';
 import { smallNodes, webProfile } from '../helpers/fixtures.js';
-import { createTestService, type TestService } from '../helpers/service.js';
+import { useTestService } from '../helpers/service.js';
 
-let database: Database;
-let svc: TestService;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-  svc = await createTestService(database);
-});
-afterAll(async () => {
-  await database?.close();
-});
+const env = useTestService();
 
 /** Fresh nodes and a client with a profile, so each test works on its own slice of the market. */
 async function scenario(nodeCount: number, profile = webProfile()) {
   const prefix = randomId('n');
-  for (const node of smallNodes(nodeCount, prefix)) await addNode({ ctx: svc.ctx, input: node });
-  const client = await svc.newClient();
-  const { profileId } = await submitWorkloadProfile({ ctx: svc.ctx, clientId: client.clientId, input: profile });
+  for (const node of smallNodes(nodeCount, prefix)) await addNode({ ctx: env.svc.ctx, input: node });
+  const client = await env.svc.newClient();
+  const { profileId } = await submitWorkloadProfile({ ctx: env.svc.ctx, clientId: client.clientId, input: profile });
   const bid = async (price = 5, count = 1) =>
     (
       await submitBid({
-        ctx: svc.ctx,
+        ctx: env.svc.ctx,
         clientId: client.clientId,
         input: { profileId, price, count, uninterruptible: false },
         idempotencyKey: undefined,
@@ -52,21 +43,21 @@ async function scenario(nodeCount: number, profile = webProfile()) {
 }
 
 async function plan() {
-  const read = await database.db.transaction((tx) => readSnapshot(tx, svc.clock.now(), 60));
-  const models = svc.ctx.predictions.current();
-  const computed = svc.ctx.engine.clearRound(read.snapshot, {
+  const read = await env.database.db.transaction((tx) => readSnapshot(tx, env.svc.clock.now(), 60));
+  const models = env.svc.ctx.predictions.current();
+  const computed = env.svc.ctx.engine.clearRound(read.snapshot, {
     predictor: models.predictor,
     interference: models.interference,
-    random: svc.ctx.engine.random(1),
+    random: env.svc.ctx.engine.random(1),
   });
   return { read, plan: computed };
 }
 
 const apply = (read: Awaited<ReturnType<typeof plan>>['read'], p: Plan) =>
-  database.db.transaction((tx) => applyPlan(tx, read, p, { newId: randomId, attempts: 1 }));
+  env.database.db.transaction((tx) => applyPlan(tx, read, p, { newId: randomId, attempts: 1 }));
 
 async function instancesOf(bidIds: string[]) {
-  return database.db.select().from(instances).where(inArray(instances.bidId, bidIds));
+  return env.database.db.select().from(instances).where(inArray(instances.bidId, bidIds));
 }
 
 describe(`persistence on ${driverName}`, () => {
@@ -85,11 +76,11 @@ describe(`persistence on ${driverName}`, () => {
     const withdrawn = await s.bid();
     const { read, plan: p } = await plan();
     expect(p.placements.map((x) => x.bidId)).toEqual(expect.arrayContaining([kept, withdrawn]));
-    await withdrawBid({ ctx: svc.ctx, clientId: s.clientId, bidId: withdrawn });
+    await withdrawBid({ ctx: env.svc.ctx, clientId: s.clientId, bidId: withdrawn });
     await expect(apply(read, p)).rejects.toBeInstanceOf(PlanConflict);
     // Nothing of the plan is applied, not even the placement that was still valid.
     expect(await instancesOf([kept, withdrawn])).toHaveLength(0);
-    const [row] = await database.db.select().from(bids).where(eq(bids.id, kept));
+    const [row] = await env.database.db.select().from(bids).where(eq(bids.id, kept));
     expect(row!.state).toBe('pending');
   });
 
@@ -97,7 +88,7 @@ describe(`persistence on ${driverName}`, () => {
     const s = await scenario(1);
     const bidId = await s.bid();
     const { read, plan: p } = await plan();
-    await drainNode({ ctx: svc.ctx, nodeId: s.nodeIds[0]! });
+    await drainNode({ ctx: env.svc.ctx, nodeId: s.nodeIds[0]! });
     await expect(apply(read, p)).rejects.toBeInstanceOf(PlanConflict);
     expect(await instancesOf([bidId])).toHaveLength(0);
   });
@@ -132,16 +123,16 @@ describe(`persistence on ${driverName}`, () => {
     const s = await scenario(3);
     const bidId = await s.bid(5, 2);
     const other = new ClearingLoop({
-      db: database.db,
-      clock: svc.clock,
-      predictions: svc.ctx.predictions,
-      engine: svc.ctx.engine,
+      db: env.database.db,
+      clock: env.svc.clock,
+      predictions: env.svc.ctx.predictions,
+      engine: env.svc.ctx.engine,
       roundMs: 1000,
       historySamples: 60,
       logger: pino({ level: 'silent' }),
       newId: randomId,
     });
-    const reports = await Promise.all([svc.round(), other.runRound()]);
+    const reports = await Promise.all([env.svc.round(), other.runRound()]);
     expect(reports.every((r) => r.plan !== null)).toBe(true);
     const placed = await instancesOf([bidId]);
     expect(placed).toHaveLength(2);
@@ -152,12 +143,12 @@ describe(`persistence on ${driverName}`, () => {
     const s = await scenario(1);
     const input = { profileId: s.profileId, price: 3, count: 1, uninterruptible: false };
     const responses = await Promise.all(
-      Array.from({ length: 5 }, () => submitBid({ ctx: svc.ctx, clientId: s.clientId, input, idempotencyKey: 'same' })),
+      Array.from({ length: 5 }, () => submitBid({ ctx: env.svc.ctx, clientId: s.clientId, input, idempotencyKey: 'same' })),
     );
     expect(new Set(responses.map((r) => r.body.bidId)).size).toBe(1);
-    const [n] = await database.db.select({ n: count() }).from(bids).where(eq(bids.clientId, s.clientId));
+    const [n] = await env.database.db.select({ n: count() }).from(bids).where(eq(bids.clientId, s.clientId));
     expect(Number(n!.n)).toBe(1);
-    const [k] = await database.db
+    const [k] = await env.database.db
       .select({ n: count() })
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.clientId, s.clientId), eq(idempotencyKeys.key, 'same')));
@@ -168,8 +159,8 @@ describe(`persistence on ${driverName}`, () => {
     const s = await scenario(2, webProfile({ memory: { avg: 10000, peak: 20000 } }));
     // 2 nodes × 64 GiB hold at most 3 instances of 20 000 MiB peak each (60 000 ≤ 65 536).
     for (let i = 0; i < 10; i++) await s.bid(5);
-    for (let i = 0; i < 3; i++) await svc.round();
-    const rows = await database.db
+    for (let i = 0; i < 3; i++) await env.svc.round();
+    const rows = await env.database.db
       .select({ nodeId: instances.nodeId, memory: nodes.memory })
       .from(instances)
       .innerJoin(nodes, eq(nodes.id, instances.nodeId))

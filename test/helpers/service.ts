@@ -2,6 +2,7 @@
  * An in-process Parley for tests: the real app, services, engine and clearing loop on a test database, with a
  * controllable clock. Rounds run only when a test calls `round()`, so every assertion sees a settled state.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { pino } from 'pino';
 import { createApp } from '../../src/api/app.js';
 import type { App } from '../../src/api/env.js';
@@ -12,6 +13,7 @@ import { noRoundTrigger, randomId, type ServiceContext } from '../../src/service
 import { createClient } from '../../src/service/createClient.js';
 import { ensureOperatorToken } from '../../src/service/ensureOperatorToken.js';
 import { createMetrics } from '../../src/service/metrics.js';
+import { openTestDatabase } from './database.js';
 
 export const ONE_MIB = 1024 * 1024;
 
@@ -102,4 +104,18 @@ export async function call(
     /* not JSON: keep the text */
   }
   return { status: res.status, body: parsed, contentType: res.headers.get('content-type') };
+}
+
+/** Opens one test database and service for a whole test file (PGlite start is slow), closing it afterwards. */
+export function useTestService(setup?: (svc: TestService) => Promise<void>): { database: Database; svc: TestService } {
+  const env = {} as { database: Database; svc: TestService };
+  beforeAll(async () => {
+    env.database = await openTestDatabase();
+    env.svc = await createTestService(env.database);
+    await setup?.(env.svc);
+  });
+  afterAll(async () => {
+    await env.database?.close();
+  });
+  return env;
 }
