@@ -63,6 +63,8 @@ export interface PolicyMetrics {
   /** Interruptions per instance-month of critical and high work together. */
   highPriorityInterruptionRate: number;
   preemptions: number;
+  /** Preemptions (notices and moves) per reason code, as the policy gave them. */
+  preemptionsByReason: Record<string, number>;
   noticeHonoured: number;
   contractViolations: number;
   contractViolationsByKind: { notice: number; dailyBudget: number; unpaidFee: number };
@@ -88,6 +90,7 @@ export class MetricsRecorder {
   overCapacityNodeHours = 0;
   instanceHours = 0;
   preemptions = 0;
+  readonly preemptionsByReason: Record<string, number> = {};
   noticeHonouredCount = 0;
   violations = { notice: 0, dailyBudget: 0, unpaidFee: 0 };
   outagesOverContract = 0;
@@ -114,8 +117,9 @@ export class MetricsRecorder {
     this.classes[priority].instanceHours += hours;
   }
 
-  recordPreemption(priority: PriorityClass, stops: boolean, noticeOk: boolean): void {
+  recordPreemption(priority: PriorityClass, stops: boolean, noticeOk: boolean, reason = 'unspecified'): void {
     this.preemptions++;
+    this.preemptionsByReason[reason] = (this.preemptionsByReason[reason] ?? 0) + 1;
     if (noticeOk) this.noticeHonouredCount++;
     if (stops) this.classes[priority].interruptions++;
     else this.classes[priority].moves++;
@@ -164,6 +168,7 @@ export class MetricsRecorder {
       highPriorityInterruptionRate:
         highHours > 0 ? (high.interruptions + critical.interruptions) / (highHours / HOURS_PER_MONTH) : 0,
       preemptions: this.preemptions,
+      preemptionsByReason: { ...this.preemptionsByReason },
       noticeHonoured: this.preemptions > 0 ? this.noticeHonouredCount / this.preemptions : 1,
       contractViolations,
       contractViolationsByKind: { ...this.violations },
