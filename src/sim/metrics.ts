@@ -34,6 +34,8 @@ const perClass = <T>(make: () => T): Record<PriorityClass, T> =>
 
 export interface ClassInterruptions {
   interruptions: number;
+  /** Interruptions (stops, not moves) per reason code. */
+  byReason: Record<string, number>;
   moves: number;
   instanceHours: number;
   /** Interruptions per instance-month. */
@@ -102,7 +104,7 @@ export class MetricsRecorder {
   private readonly reservedHours = zeroResources();
   private readonly usedHours = zeroResources();
   private capacityHours = zeroResources();
-  private readonly classes = perClass(() => ({ interruptions: 0, moves: 0, instanceHours: 0 }));
+  private readonly classes = perClass(() => ({ interruptions: 0, byReason: {} as Record<string, number>, moves: 0, instanceHours: 0 }));
 
   addCapacity(capacity: PerResource, hours: number): void {
     for (const r of ['cpu', 'memory', 'network'] as const) this.capacityHours[r] += capacity[r] * hours;
@@ -121,8 +123,11 @@ export class MetricsRecorder {
     this.preemptions++;
     this.preemptionsByReason[reason] = (this.preemptionsByReason[reason] ?? 0) + 1;
     if (noticeOk) this.noticeHonouredCount++;
-    if (stops) this.classes[priority].interruptions++;
-    else this.classes[priority].moves++;
+    if (stops) {
+      const k = this.classes[priority];
+      k.interruptions++;
+      k.byReason[reason] = (k.byReason[reason] ?? 0) + 1;
+    } else this.classes[priority].moves++;
   }
 
   recordStarvation(waitSeconds: number): void {
@@ -140,7 +145,7 @@ export class MetricsRecorder {
     for (const c of PRIORITY_CLASSES) {
       const k = this.classes[c];
       const rate = k.instanceHours > 0 ? k.interruptions / (k.instanceHours / HOURS_PER_MONTH) : 0;
-      interruptionsByClass[c] = { ...k, rate, bucket: spotAdvisorBucket(rate) };
+      interruptionsByClass[c] = { ...k, byReason: { ...k.byReason }, rate, bucket: spotAdvisorBucket(rate) };
     }
     const high = this.classes.high;
     const critical = this.classes.critical;

@@ -6,7 +6,8 @@
  * reported from both.
  *
  * Value accounting (welfare):
- * - batch work earns value × standalone-seconds of progress (slowdown stretches the work, so it earns less per hour);
+ * - batch work earns value × standalone-seconds of progress (slowdown and a slow host stretch the work, so it earns
+ *   less per hour);
  *   that value is retained at each checkpoint (every `checkpointHours` of running), at completion, at the end of the
  *   run, and when the instance is stopped after at least its contract's notice (the client checkpoints during
  *   notice); an abrupt stop loses the work since the last checkpoint, which is redone on restart;
@@ -373,7 +374,7 @@ class Simulation {
       lives.forEach((live, i) => {
         const slowdown = Math.max(MIN_SLOWDOWN, outcome.slowdowns[i]!);
         const consumed = outcome.consumed[i]!;
-        if (this.advance(live, slowdown, consumed, now, hours)) completed.push(live);
+        if (this.advance(live, slowdown, node.hostFactor, consumed, now, hours)) completed.push(live);
       });
     }
     for (const live of completed) {
@@ -385,12 +386,13 @@ class Simulation {
   }
 
   /** Runs one instance for one step; returns true when its work is done. */
-  private advance(live: LiveInstance, slowdown: number, consumed: Usage, now: number, hours: number): boolean {
+  private advance(live: LiveInstance, slowdown: number, hostFactor: number, consumed: Usage, now: number, hours: number): boolean {
     const work = live.work;
     const w = work.workload;
     const dt = this.scenario.stepSeconds;
-    // Seconds of work this step could do, and the share of the step actually used before the work ran out.
-    const capacity = w.latencySensitive ? dt : dt / slowdown;
+    // Seconds of work this step could do (a slower host stretches batch work too), and the share of the step
+    // actually used before the work ran out.
+    const capacity = w.latencySensitive ? dt : dt / (slowdown * hostFactor);
     const done = Math.min(capacity, work.remainingSeconds);
     const used = capacity > 0 ? done / capacity : 0;
     work.remainingSeconds -= done;
