@@ -124,9 +124,45 @@ export interface InterferenceEstimate {
   components: InterferenceComponents;
 }
 
+/**
+ * Demand of one workload, or the sum over a node's workloads, as the moments the chance constraint needs.
+ * Means and variances add under the independence assumption; `memoryPeak` sums declared memory peaks (the hard
+ * limit); `networkP99` sums predicted network p99s (congestion).
+ */
+export interface DemandMoments {
+  cpuMean: number;
+  cpuVar: number;
+  memoryMean: number;
+  memoryVar: number;
+  networkMean: number;
+  networkVar: number;
+  networkP99: number;
+  memoryPeak: number;
+}
+
+/** The per-node aggregate computed once per round (pre-score pass) and updated as the round places instances. */
+export interface NodeLoad extends DemandMoments {
+  /** Number of instances counted on the node. */
+  count: number;
+}
+
+/** What an interference model says from aggregates alone: the same as `InterferenceEstimate`, summed over co-runners. */
+export interface LoadInterferenceEstimate {
+  candidateSlowdown: number;
+  /** Σ of the slowdown added to every co-runner. */
+  totalAddedSlowdown: number;
+  components: InterferenceComponents;
+}
+
 export interface InterferenceModel {
   readonly version: string | null;
   estimate(candidate: DemandView, node: NodeCapacity, coRunners: readonly DemandView[]): InterferenceEstimate;
+  /**
+   * Optional O(1) path from the node's aggregate load (co-runners only, the candidate excluded). When absent the
+   * engine calls `estimate` with the co-runner list, which costs O(co-runners) per (bid, node). When `out` is given
+   * the estimate is written into it and returned (the engine reuses one object across the (bid, node) hot loop).
+   */
+  estimateLoad?(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad, out?: LoadInterferenceEstimate): LoadInterferenceEstimate;
 }
 
 /** A seeded source of uniform numbers in [0, 1). */

@@ -1,0 +1,21 @@
+/** The market engine's public facade: snapshot in, plan out. */
+export * from './types.js';
+export { clearRound } from './round.js';
+export { quote, type QuoteBid } from './quote.js';
+export { kubeLikeRound, type KubeLikeConfig } from './kubeLike.js';
+export {
+  engineConfigSchema,
+  defaultEngineConfig,
+  resolveEngineConfig,
+  SCORER_NAMES,
+  type EngineConfig,
+  type ScorerName,
+} from './config.js';
+export { StatisticalPredictor, type StatisticalPredictorOptions } from './predictor.js';
+export { StatisticalInterferenceModel, type InterferenceSensitivities } from './interference.js';
+export { seededRandom } from './random.js';
+export { MarketInputError } from './errors.js';
+export { demandMoments, sigmaOf } from './moments.js';
+export { chanceFit, overflowProbability } from './chance.js';
+export { effectivePriority, indexLedger } from './ledger.js';
+export { normalQuantile, normalCdf } from './normal.js';

@@ -1,0 +1,134 @@
+/**
+ * Placement: filter nodes by the chance constraint and memory peaks, score the feasible ones, pick the best; bids
+ * with count > 1 are placed all-or-nothing. Like kube-scheduler, the scan starts where the previous one stopped and
+ * stops after `numToFind` feasible nodes (see sampling.ts).
+ */
+import type { DemandMoments, DemandView, LoadInterferenceEstimate, MarketNode, NodeLoad, ScoreTerm } from './types.js';
+import type { Cluster, Resident } from './cluster.js';
+import type { EngineDeps } from './types.js';
+import type { NodeView, ScoredDemand, ScorerSet } from './scorers/index.js';
+import { chanceFit } from './chance.js';
+import { nodeScore, nodeTerms } from './breakdown.js';
+
+export interface PlacementEnv {
+  cluster: Cluster;
+  deps: EngineDeps;
+  /** z(1 − ε) of the chance constraint. */
+  z: number;
+  scorers: ScorerSet;
+  numToFind: number;
+  /** Where the next scan starts (advanced after every scan). */
+  cursor: number;
+}
+
+export interface NodeChoice {
+  nodeIdx: number;
+  score: number;
+  interference: LoadInterferenceEstimate;
+}
+
+/** A chosen node with the node-level terms that explain the choice (computed on the load before the instance). */
+export interface PlacedInstance extends NodeChoice {
+  terms: ScoreTerm[];
+  resident: Resident;
+}
+
+/** Interference of `candidate` on a node, through the model's O(1) aggregate path when it has one. */
+export function interferenceOn(
+  deps: EngineDeps,
+  candidate: DemandView,
+  moments: DemandMoments,
+  node: MarketNode,
+  load: NodeLoad,
+  residents: readonly Resident[],
+  out?: LoadInterferenceEstimate,
+): LoadInterferenceEstimate {
+  const model = deps.interference;
+  if (model.estimateLoad) return model.estimateLoad(moments, node, load, out);
+  const est = model.estimate(candidate, node, residents.map((r) => r.view));
+  let total = 0;
+  for (const a of est.addedSlowdown) total += a;
+  return { candidateSlowdown: est.candidateSlowdown, totalAddedSlowdown: total, components: est.components };
+}
+
+/** The best feasible node for one instance, or null. `skip(i)` excludes nodes (the source of a move, cooldowns). */
+export function bestNode(
+  env: PlacementEnv,
+  demand: ScoredDemand,
+  view: DemandView,
+  skip: ((nodeIdx: number) => boolean) | null,
+): NodeChoice | null {
+  const { cluster } = env;
+  const n = cluster.nodes.length;
+  if (n === 0) return null;
+  let best: NodeChoice | null = null;
+  let found = 0;
+  let processed = 0;
+  const start = env.cursor % n;
+  const nodeView: NodeView = { node: cluster.nodes[0]!, load: cluster.loads[0]!, interference: null as never };
+  // One estimate object reused across the scan; the best one is copied out.
+  const scratch: LoadInterferenceEstimate = {
+    candidateSlowdown: 1,
+    totalAddedSlowdown: 0,
+    components: { contention: 0, cacheThrashing: 0, networkCongestion: 0 },
+  };
+  for (; processed < n && found < env.numToFind; processed++) {
+    const i = (start + processed) % n;
+    const node = cluster.nodes[i]!;
+    if (node.draining || (skip !== null && skip(i))) continue;
+    const load = cluster.loads[i]!;
+    if (chanceFit(load, demand.moments, node, env.z) !== null) continue;
+    found++;
+    const interference = interferenceOn(env.deps, view, demand.moments, node, load, cluster.residents[i]!, scratch);
+    nodeView.node = node;
+    nodeView.load = load;
+    nodeView.interference = interference;
+    const score = nodeScore(env.scorers, demand, nodeView);
+    if (best === null || score > best.score) {
+      best = { nodeIdx: i, score, interference: { ...interference, components: { ...interference.components } } };
+    }
+  }
+  env.cursor = (start + processed) % n;
+  return best;
+}
+
+/**
+ * Places `count` instances all-or-nothing, adding each to the cluster as it goes (so later instances of the same bid
+ * see earlier ones). On failure every instance added is removed again and null is returned.
+ */
+export function placeAll(env: PlacementEnv, demand: ScoredDemand, view: DemandView, count: number): PlacedInstance[] | null {
+  const placed: PlacedInstance[] = [];
+  for (let k = 0; k < count; k++) {
+    const choice = bestNode(env, demand, view, null);
+    if (choice === null) {
+      unplace(env.cluster, placed);
+      return null;
+    }
+    placed.push(commit(env, demand, view, choice, `${demand.id}#${k}`, null));
+  }
+  return placed;
+}
+
+export function unplace(cluster: Cluster, placed: readonly PlacedInstance[]): void {
+  for (const p of placed) cluster.remove(p.nodeIdx, p.resident);
+}
+
+/** Records the explanation of a choice and adds the instance to the cluster. */
+export function commit(
+  env: PlacementEnv,
+  demand: ScoredDemand,
+  view: DemandView,
+  choice: NodeChoice,
+  residentId: string,
+  instance: Resident['instance'],
+): PlacedInstance {
+  const { cluster } = env;
+  const terms = nodeTerms(env.scorers, demand, {
+    node: cluster.nodes[choice.nodeIdx]!,
+    load: cluster.loads[choice.nodeIdx]!,
+    interference: choice.interference,
+  });
+  const resident: Resident = { id: residentId, instance, view, moments: demand.moments };
+  cluster.add(choice.nodeIdx, resident);
+  return { ...choice, terms, resident };
+}

@@ -1,0 +1,50 @@
+/**
+ * The scorer plugin contract. A scorer has a name, a scope (bid-level terms depend only on the bid; node-level terms on
+ * the bid and a candidate node), a raw value and a normalization into [0, 1]. Cost scorers subtract their weighted
+ * term. The engine multiplies by the configured weight and keeps every term in the decision's breakdown.
+ */
+import type { DemandMoments, LoadInterferenceEstimate, MarketNode, NodeLoad, Prediction } from '../types.js';
+
+/** What the scorers know about a bid (or an instance being re-placed). */
+export interface ScoredDemand {
+  id: string;
+  moments: DemandMoments;
+  prediction: Prediction;
+  effectivePriority: number;
+  /** Price per mean-node unit (see payment.ts). */
+  unitPrice: number;
+  /** Decayed count of the client's profile violations. */
+  violations: number;
+}
+
+/** Per-round statistics bid scorers normalize against. */
+export interface RoundStats {
+  maxUnitPrice: number;
+}
+
+/** A candidate node as node scorers see it: the load before the candidate and the interference estimate. */
+export interface NodeView {
+  node: MarketNode;
+  load: NodeLoad;
+  interference: LoadInterferenceEstimate;
+}
+
+export interface BidScorer {
+  readonly name: string;
+  readonly scope: 'bid';
+  readonly cost: boolean;
+  raw(demand: ScoredDemand, round: RoundStats): number;
+  normalize(raw: number, round: RoundStats): number;
+}
+
+export interface NodeScorer {
+  readonly name: string;
+  readonly scope: 'node';
+  readonly cost: boolean;
+  raw(demand: ScoredDemand, view: NodeView): number;
+  normalize(raw: number): number;
+}
+
+export type Scorer = BidScorer | NodeScorer;
+
+export const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : Number.isFinite(x) ? x : 0);
