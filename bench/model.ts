@@ -3,7 +3,8 @@
  *
  * Times the learned predictor on one clearing round's batch: 2,000 new bids (declared profile, no history, the
  * issue's case) and 2,000 running instances with 24 hours of 5-minute history, each as one batched call
- * (feature extraction + one tfjs inference + scaling). Also times single interference estimates. Reports the
+ * (feature extraction + one tfjs inference + scaling), plus 2,000 instances with 60 samples (the service's default
+ * `historySamples`). Also times single interference estimates. Reports the
  * median and p95 over `rounds` timed rounds after 3 warm-up rounds.
  */
 import { parseArgs } from 'node:util';
@@ -26,9 +27,10 @@ function profile(i: number): WorkloadProfile {
   };
 }
 
-function history(i: number, now: number): FeedbackSample[] {
-  return Array.from({ length: 288 }, (_, k) => ({
-    at: now - (288 - k) * 300_000,
+/** `length` 5-minute samples ending at `now`: 288 is a day; 60 is what the service passes by default. */
+function history(i: number, now: number, length: number): FeedbackSample[] {
+  return Array.from({ length }, (_, k) => ({
+    at: now - (length - k) * 300_000,
     cpu: (1 + (i % 16)) * (0.3 + 0.2 * Math.sin((k + i) / 20)),
     memory: 1024 + ((k * 37 + i) % 500),
     network: 5 + ((k + i) % 11),
@@ -71,8 +73,10 @@ export async function main(args: string[]): Promise<void> {
   const rounds = Number(values.rounds);
   const now = Date.UTC(2026, 0, 1);
   const newBids: PredictorInput[] = Array.from({ length: batch }, (_, i) => ({ profile: profile(i), history: [] }));
-  const running: PredictorInput[] = Array.from({ length: batch }, (_, i) => ({ profile: profile(i), history: history(i, now) }));
+  const running: PredictorInput[] = Array.from({ length: batch }, (_, i) => ({ profile: profile(i), history: history(i, now, 288) }));
+  const serviceDefault: PredictorInput[] = Array.from({ length: batch }, (_, i) => ({ profile: profile(i), history: history(i, now, 60) }));
   const newBidTimes = time(rounds, () => loaded.predictor.predict(newBids));
+  const serviceTimes = time(rounds, () => loaded.predictor.predict(serviceDefault));
   const runningTimes = time(rounds, () => loaded.predictor.predict(running));
 
   const predictions = loaded.predictor.predict(newBids.slice(0, 9));
@@ -91,6 +95,7 @@ export async function main(args: string[]): Promise<void> {
     batch,
     rounds,
     newBids: stats(newBidTimes),
+    runningWith60Samples: stats(serviceTimes),
     runningWith24hHistory: stats(runningTimes),
     interference: { estimatesPerRound: estimates, ...stats(interferenceTimes) },
     targetMs: 20,
@@ -99,6 +104,7 @@ export async function main(args: string[]): Promise<void> {
   else {
     console.log(`model ${version} on ${backend}, batch ${batch}, ${rounds} rounds`);
     console.log(`  new bids (no history):      median ${result.newBids.medianMs} ms, p95 ${result.newBids.p95Ms} ms`);
+    console.log(`  running (60 samples):       median ${result.runningWith60Samples.medianMs} ms, p95 ${result.runningWith60Samples.p95Ms} ms`);
     console.log(`  running (24 h history):     median ${result.runningWith24hHistory.medianMs} ms, p95 ${result.runningWith24hHistory.p95Ms} ms`);
     console.log(`  ${estimates} interference estimates: median ${result.interference.medianMs} ms`);
   }
