@@ -29,4 +29,19 @@ describe('weightedSummary', () => {
     expect(out.p95).toBe(3);
     expect(out.p99).toBe(3);
   });
+
+  it.each([
+    // values, weights, p95, p99 — checked against the ascending definition (smallest v with cumulative weight ≥ q·W)
+    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20], Array(20).fill(1), 19, 20],
+    [Array.from({ length: 100 }, (_, i) => i + 1), Array(100).fill(1), 95, 99],
+    [[7], [1], 7, 7],
+    [[4, 2, 9], [0, 0, 0], 2, 2],
+    [[1, 100], [99, 1], 1, 1],
+    [[1, 100], [98.5, 1.5], 1, 100],
+    [[1, 100], [90, 10], 100, 100],
+  ])('quantiles %#', (values, weights, p95, p99) => {
+    const out = { mean: 0, p95: 0, p99: 0, totalWeight: 0 };
+    weightedSummary(Float64Array.from(values), Float64Array.from(weights), values.length, out);
+    expect([out.p95, out.p99]).toEqual([p95, p99]);
+  });
 });
