@@ -6,6 +6,7 @@
  * (default `reports/sim-<seed>`), and with `--json` prints the metrics as one JSON object on stdout.
  */
 import { parseArgs } from 'node:util';
+import { resolveEngineConfig, type EngineConfig } from '../market/index.js';
 import { runExperiment } from './experiment.js';
 import { POLICY_NAMES, type PolicyName } from './policies/policy.js';
 import { writeReport } from './report/markdown.js';
@@ -29,6 +30,24 @@ function parseNumber(flag: string, text: string | undefined): number | undefined
   return value;
 }
 
+function parseEngineConfig(text: string | undefined): Partial<EngineConfig> | undefined {
+  if (text === undefined) return undefined;
+  let partial: Partial<EngineConfig>;
+  try {
+    partial = JSON.parse(text) as Partial<EngineConfig>;
+  } catch (error) {
+    throw new Error(`--engine-config is not JSON: ${(error as Error).message}`);
+  }
+  try {
+    resolveEngineConfig(partial);
+  } catch (error) {
+    const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+    const detail = issues ? issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message;
+    throw new Error(`--engine-config rejected by the engine's schema: ${detail}`);
+  }
+  return partial;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -39,6 +58,7 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
       policies: { type: 'string' },
       'truthfulness-hours': { type: 'string' },
+      'engine-config': { type: 'string' },
     },
     strict: true,
   });
@@ -50,10 +70,12 @@ async function main(): Promise<void> {
   const library = await loadTraceLibrary(scenario);
   log(`${library.bitbrains.length} Bitbrains and ${library.planetLab.length} PlanetLab VMs loaded`);
   const models = await loadParleyModels(log);
+  const engineConfig = parseEngineConfig(values['engine-config']);
   const started = Date.now();
   const result = runExperiment(scenario, library, {
     ...(parsePolicies(values.policies) ? { policies: parsePolicies(values.policies)! } : {}),
     ...(models ? { parleyModels: models } : {}),
+    ...(engineConfig ? { engineConfig } : {}),
     truthfulnessHours: parseNumber('truthfulness-hours', values['truthfulness-hours']) ?? 12,
     onProgress: log,
   });
