@@ -21,7 +21,11 @@ export function nodeTerms(set: ScorerSet, demand: ScoredDemand, view: NodeView):
 /** The node-level total without building terms: the hot path of node selection. */
 export function nodeScore(set: ScorerSet, demand: ScoredDemand, view: NodeView): number {
   let total = 0;
-  for (const { scorer, sign, weight } of set.node) total += sign * weight * scorer.normalize(scorer.raw(demand, view));
+  const scorers = set.node;
+  for (let k = 0; k < scorers.length; k++) {
+    const w = scorers[k]!;
+    total += w.sign * w.weight * w.scorer.normalize(w.scorer.raw(demand, view));
+  }
   return total;
 }
 

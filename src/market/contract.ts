@@ -3,6 +3,7 @@
  * rules. A move (make-before-break) has no downtime; a stop has `restartDowntimeSeconds` of it.
  *
  *   - state: only a running instance without a notice can be interrupted
+ *   - price: an uninterruptible instance only if it has a negotiated fee > 0
  *   - min runtime: now − startedAt ≥ minRuntimeSeconds
  *   - budget: interruptions in the last 24 h < maxInterruptionsPerDay
  *   - downtime (stop only): maxInterruptionSeconds ≥ restartDowntimeSeconds
@@ -12,7 +13,7 @@ import type { EngineConfig } from './config.js';
 import type { RunningInstance } from './types.js';
 
 export type InterruptionKind = 'move' | 'stop';
-export type ContractBlock = 'notified' | 'min_runtime' | 'budget' | 'downtime' | 'cooldown';
+export type ContractBlock = 'notified' | 'unpriced' | 'min_runtime' | 'budget' | 'downtime' | 'cooldown';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -29,6 +30,8 @@ export function contractBlock(
   kind: InterruptionKind,
 ): ContractBlock | null {
   if (inst.state !== 'running' || inst.notice !== null) return 'notified';
+  // "Uninterruptible" is interruptible only at the fee agreed up front; without one there is no price to pay.
+  if (inst.uninterruptible && (inst.penalty === null || !(inst.penalty.fee > 0))) return 'unpriced';
   if (now - inst.startedAt < config.minRuntimeSeconds * 1000) return 'min_runtime';
   if (interruptionsLastDay(inst, now) >= inst.profile.interruptibility.maxInterruptionsPerDay) return 'budget';
   if (kind === 'stop' && inst.profile.interruptibility.maxInterruptionSeconds < config.restartDowntimeSeconds) {

@@ -13,7 +13,6 @@
 import type {
   DemandMoments,
   DemandView,
-  InterferenceComponents,
   InterferenceEstimate,
   InterferenceModel,
   LoadInterferenceEstimate,
@@ -56,21 +55,30 @@ export class StatisticalInterferenceModel implements InterferenceModel {
     };
   }
 
-  estimateLoad(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): LoadInterferenceEstimate {
+  estimateLoad(
+    candidate: DemandMoments,
+    node: NodeCapacity,
+    load: NodeLoad,
+    out: LoadInterferenceEstimate = { candidateSlowdown: 1, totalAddedSlowdown: 0, components: { contention: 0, cacheThrashing: 0, networkCongestion: 0 } },
+  ): LoadInterferenceEstimate {
     const { s } = this;
     const withC = contention(load, candidate, node);
     const without = load.count === 0 ? 0 : contention(load, null, node);
     const cacheThrashing = node.memory > 0 ? Math.min(1, load.memoryMean / node.memory) : 0;
     const congestionWith = this.congestion(load.networkP99 + candidate.networkP99, node.network);
     const congestionWithout = this.congestion(load.networkP99, node.network);
-    const components: InterferenceComponents = { contention: withC, cacheThrashing, networkCongestion: congestionWith };
     const candidateSlowdown = 1 + s.contention * withC + s.cacheThrashing * cacheThrashing + s.networkCongestion * congestionWith;
     const candidateCacheShare = node.memory > 0 ? Math.min(1, candidate.memoryMean / node.memory) : 0;
     const addedEach =
       s.contention * Math.max(0, withC - without) +
       s.cacheThrashing * candidateCacheShare +
       s.networkCongestion * Math.max(0, congestionWith - congestionWithout);
-    return { candidateSlowdown, totalAddedSlowdown: addedEach * load.count, components };
+    out.candidateSlowdown = candidateSlowdown;
+    out.totalAddedSlowdown = addedEach * load.count;
+    out.components.contention = withC;
+    out.components.cacheThrashing = cacheThrashing;
+    out.components.networkCongestion = congestionWith;
+    return out;
   }
 
   private congestion(networkP99: number, bandwidth: number): number {

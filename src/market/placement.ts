@@ -41,9 +41,10 @@ export function interferenceOn(
   node: MarketNode,
   load: NodeLoad,
   residents: readonly Resident[],
+  out?: LoadInterferenceEstimate,
 ): LoadInterferenceEstimate {
   const model = deps.interference;
-  if (model.estimateLoad) return model.estimateLoad(moments, node, load);
+  if (model.estimateLoad) return model.estimateLoad(moments, node, load, out);
   const est = model.estimate(candidate, node, residents.map((r) => r.view));
   let total = 0;
   for (const a of est.addedSlowdown) total += a;
@@ -65,6 +66,12 @@ export function bestNode(
   let processed = 0;
   const start = env.cursor % n;
   const nodeView: NodeView = { node: cluster.nodes[0]!, load: cluster.loads[0]!, interference: null as never };
+  // One estimate object reused across the scan; the best one is copied out.
+  const scratch: LoadInterferenceEstimate = {
+    candidateSlowdown: 1,
+    totalAddedSlowdown: 0,
+    components: { contention: 0, cacheThrashing: 0, networkCongestion: 0 },
+  };
   for (; processed < n && found < env.numToFind; processed++) {
     const i = (start + processed) % n;
     const node = cluster.nodes[i]!;
@@ -72,12 +79,14 @@ export function bestNode(
     const load = cluster.loads[i]!;
     if (chanceFit(load, demand.moments, node, env.z) !== null) continue;
     found++;
-    const interference = interferenceOn(env.deps, view, demand.moments, node, load, cluster.residents[i]!);
+    const interference = interferenceOn(env.deps, view, demand.moments, node, load, cluster.residents[i]!, scratch);
     nodeView.node = node;
     nodeView.load = load;
     nodeView.interference = interference;
     const score = nodeScore(env.scorers, demand, nodeView);
-    if (best === null || score > best.score) best = { nodeIdx: i, score, interference };
+    if (best === null || score > best.score) {
+      best = { nodeIdx: i, score, interference: { ...interference, components: { ...interference.components } } };
+    }
   }
   env.cursor = (start + processed) % n;
   return best;

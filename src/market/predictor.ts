@@ -12,6 +12,7 @@
 import type { FeedbackSample, Prediction, Predictor, PredictorInput, Quantiles, Resource } from './types.js';
 import { burstMixture } from './burst.js';
 import { Z95, Z99 } from './normal.js';
+import { weightedSummary, type WeightedSummary } from './weightedQuantiles.js';
 
 export interface StatisticalPredictorOptions {
   /** Half-life of a feedback sample's weight, in seconds of sample age. */
@@ -24,6 +25,7 @@ export class StatisticalPredictor implements Predictor {
   readonly version = null;
   private readonly halfLifeMs: number;
   private readonly priorStrength: number;
+  private readonly scratch: WeightedSummary = { mean: 0, p95: 0, p99: 0, totalWeight: 0 };
 
   constructor(options: StatisticalPredictorOptions = {}) {
     this.halfLifeMs = (options.halfLifeSeconds ?? 3600) * 1000;
@@ -62,21 +64,8 @@ export class StatisticalPredictor implements Predictor {
     const priorQ: Quantiles = { mean: prior.mean, p95: prior.mean + Z95 * sd, p99: prior.mean + Z99 * sd };
     const history = input.history;
     if (history.length === 0) return priorQ;
-    let wSum = 0;
-    let wMean = 0;
-    for (let i = 0; i < history.length; i++) {
-      const w = weights[i]!;
-      wSum += w;
-      wMean += w * history[i]![r];
-    }
-    wMean /= wSum;
-    const values = history.map((s) => s[r]);
-    const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]!);
-    const obs: Quantiles = {
-      mean: wMean,
-      p95: weightedQuantile(values, weights, order, wSum, 0.95),
-      p99: weightedQuantile(values, weights, order, wSum, 0.99),
-    };
+    const obs = weightedSummary(history.length, (k) => history[k]![r], weights, this.scratch);
+    const wSum = obs.totalWeight;
     const alpha = wSum / (wSum + this.priorStrength);
     const mean = alpha * obs.mean + (1 - alpha) * priorQ.mean;
     return {
@@ -85,20 +74,4 @@ export class StatisticalPredictor implements Predictor {
       p99: Math.max(mean, alpha * Math.max(obs.p99, obs.p95) + (1 - alpha) * priorQ.p99),
     };
   }
-}
-
-/** The smallest value whose cumulative weight reaches q of the total (the weighted empirical quantile). */
-function weightedQuantile(
-  values: readonly number[],
-  weights: Float64Array,
-  order: readonly number[],
-  total: number,
-  q: number,
-): number {
-  let acc = 0;
-  for (const i of order) {
-    acc += weights[i]!;
-    if (acc >= q * total) return values[i]!;
-  }
-  return values[order[order.length - 1]!]!;
 }

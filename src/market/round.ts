@@ -89,7 +89,7 @@ export function clearRound(snapshot: Snapshot, deps: EngineDeps, config?: Partia
 
   reschedule(ctx);
   const cleared = clearBids(ctx, live, predictions.slice(active.length));
-  if (cleared.outcomes.some((o) => o.reason === 'capacity' || o.reason === 'outbid')) evictLowUtilization(ctx, cleared);
+  if (cleared.scarce.length > 0) evictLowUtilization(ctx, cleared);
 
   const outcomes: BidOutcome[] = [...expired, ...cleared.outcomes];
   const placements: Placement[] = cleared.placements;

@@ -159,9 +159,10 @@ export interface InterferenceModel {
   estimate(candidate: DemandView, node: NodeCapacity, coRunners: readonly DemandView[]): InterferenceEstimate;
   /**
    * Optional O(1) path from the node's aggregate load (co-runners only, the candidate excluded). When absent the
-   * engine calls `estimate` with the co-runner list, which costs O(co-runners) per (bid, node).
+   * engine calls `estimate` with the co-runner list, which costs O(co-runners) per (bid, node). When `out` is given
+   * the estimate is written into it and returned (the engine reuses one object across the (bid, node) hot loop).
    */
-  estimateLoad?(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): LoadInterferenceEstimate;
+  estimateLoad?(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad, out?: LoadInterferenceEstimate): LoadInterferenceEstimate;
 }
 
 /** A seeded source of uniform numbers in [0, 1). */

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { clearRound } from '../../src/market/index.js';
+import { NOW, bid, deps, instance, node, profile, snapshot } from './builders.js';
+
+// One 4-core node holding a low-priority 3-core instance; a 3-core critical bid cannot fit beside it.
+const big = profile({ cpu: { avg: 3, peak: 3 }, memory: { avg: 100, peak: 100 }, network: { avg: 1, peak: 1 } });
+const victim = (over = {}) =>
+  instance('v', 'n1', { profile: big, declaredPriority: 'low', effectivePriority: 25, bidPrice: 0.1, ...over });
+const base = (over = {}, bidOver = {}) =>
+  snapshot({
+    nodes: [node('n1', { cpu: 4 })],
+    instances: [victim(over)],
+    bids: [bid('b', { profile: big, priority: 'critical', price: 5, ...bidOver })],
+  });
+
+describe('displacement', () => {
+  it('preempts a lower-priority instance with notice and the preemptor id; the bid waits', () => {
+    const plan = clearRound(base(), deps());
+    expect(plan.preemptions).toHaveLength(1);
+    expect(plan.preemptions[0]).toMatchObject({ instanceId: 'v', reason: 'outbid', preemptorId: 'b', moveToNodeId: null, penalty: null });
+    expect(plan.preemptions[0]!.noticeSeconds).toBeGreaterThanOrEqual(60);
+    expect(plan.preemptions[0]!.deadline).toBe(NOW + plan.preemptions[0]!.noticeSeconds * 1000);
+    expect(plan.outcomes[0]).toMatchObject({ bidId: 'b', outcome: 'deferred' });
+    expect(plan.ledgerEntries).toEqual([]);
+  });
+
+  it('does not preempt more for a bid that is already awaiting its victims', () => {
+    const notice = { reason: 'outbid' as const, noticeGivenSeconds: 60, noticedAt: NOW, deadline: NOW + 60_000, preemptorId: 'b', penalty: null, moveToNodeId: null };
+    const plan = clearRound(base({ state: 'notified', notice }), deps());
+    expect(plan.preemptions).toEqual([]);
+    expect(plan.outcomes[0]!.detail).toMatch(/awaiting 1/);
+  });
+
+  it.each([
+    ['priority gap', { effectivePriority: 45 }, { priority: 'normal' }, 'priority'],
+    ['min runtime', { startedAt: NOW - 10_000 }, {}, 'contract_budget'],
+    ['daily budget spent', { interruptions: [NOW - 3600_000, NOW - 7200_000] }, {}, 'contract_budget'],
+    ['no downtime tolerated', { profile: { ...big, interruptibility: { maxInterruptionsPerDay: 5, maxInterruptionSeconds: 0, minNoticeSeconds: 0 } } }, {}, 'contract_budget'],
+  ] as const)('respects the %s', (_name, instOver, bidOver, reason) => {
+    const plan = clearRound(base(instOver, bidOver), deps());
+    expect(plan.preemptions).toEqual([]);
+    expect(plan.outcomes[0]!.reason).toBe(reason);
+  });
+
+  it('preempts an uninterruptible instance only when the gain exceeds its fee, crediting the fee', () => {
+    const cheapFee = clearRound(base({ uninterruptible: true, penalty: { fee: 2, priorityReduction: 5 } }), deps());
+    expect(cheapFee.preemptions).toHaveLength(1);
+    expect(cheapFee.preemptions[0]!.penalty).toEqual({ fee: 2, priorityReduction: 0 });
+    expect(cheapFee.ledgerEntries).toEqual([{ clientId: 'client-v', kind: 'fee', amount: 2, at: NOW, instanceId: 'v', reason: 'outbid' }]);
+    const dearFee = clearRound(base({ uninterruptible: true, penalty: { fee: 50, priorityReduction: 0 } }), deps());
+    expect(dearFee.preemptions).toEqual([]);
+    expect(dearFee.outcomes[0]!.reason).toBe('contract_budget');
+  });
+
+  it('moves the victim make-before-break when another node fits it but not the bid', () => {
+    const two = profile({ cpu: { avg: 2, peak: 2 }, memory: { avg: 100, peak: 100 }, network: { avg: 1, peak: 1 } });
+    const plan = clearRound(
+      snapshot({
+        nodes: [node('n1', { cpu: 4 }), node('n2', { cpu: 2.5 })],
+        instances: [victim({ profile: two })],
+        bids: [bid('b', { profile: big, priority: 'critical', price: 5 })],
+      }),
+      deps(),
+    );
+    expect(plan.preemptions).toHaveLength(1);
+    expect(plan.preemptions[0]).toMatchObject({ instanceId: 'v', reason: 'outbid', preemptorId: 'b', moveToNodeId: 'n2' });
+  });
+
+  it('respects the per-round eviction cap', () => {
+    const plan = clearRound(base(), deps(), { maxEvictionsPerRound: 0 });
+    expect(plan.preemptions).toEqual([]);
+  });
+});
+
+describe('re-scheduling', () => {
+  const samples = (n: number, cpu: number, memory: number, network: number) =>
+    Array.from({ length: n }, (_, k) => ({ at: NOW - (n - k) * 60_000, cpu, memory, network }));
+
+  it('drains interruptible instances off a draining node by moving them, leaves uninterruptible ones', () => {
+    const plan = clearRound(
+      snapshot({
+        nodes: [node('n1', { draining: true }), node('n2')],
+        instances: [instance('a', 'n1'), instance('u', 'n1', { uninterruptible: true, penalty: { fee: 1, priorityReduction: 0 } })],
+      }),
+      deps(),
+    );
+    expect(plan.preemptions).toHaveLength(1);
+    expect(plan.preemptions[0]).toMatchObject({ instanceId: 'a', reason: 'drain', moveToNodeId: 'n2', penalty: null });
+  });
+
+  it('does not move an instance back to a node it left within the cooldown', () => {
+    const plan = clearRound(
+      snapshot({
+        nodes: [node('n1', { draining: true }), node('n2')],
+        instances: [instance('a', 'n1', { movedFrom: [{ nodeId: 'n2', at: NOW - 60_000 }] })],
+      }),
+      deps(),
+    );
+    // The move is blocked by hysteresis (cooldown), so the drain stops it instead.
+    expect(plan.preemptions[0]).toMatchObject({ instanceId: 'a', reason: 'drain', moveToNodeId: null });
+  });
+
+  it('stops a profile violator and reduces its client priority', () => {
+    const plan = clearRound(
+      snapshot({
+        nodes: [node('n1')],
+        instances: [instance('x', 'n1', { history: samples(6, 6, 1000, 10), penalty: { fee: 0, priorityReduction: 15 } })],
+      }),
+      deps(),
+    );
+    expect(plan.preemptions[0]).toMatchObject({ instanceId: 'x', reason: 'profile_violation', penalty: { fee: 0, priorityReduction: 15 } });
+    expect(plan.ledgerEntries).toEqual([{ clientId: 'client-x', kind: 'priority_reduction', amount: 15, at: NOW, instanceId: 'x', reason: 'profile_violation' }]);
+  });
+
+  it('moves an instance that slows its co-runners down', () => {
+    const noisy = profile({ cpu: { avg: 6, peak: 9 }, memory: { avg: 30000, peak: 30000 }, network: { avg: 4000, peak: 8000 } });
+    const plan = clearRound(
+      snapshot({
+        nodes: [node('n1'), node('n2')],
+        instances: [instance('noisy', 'n1', { profile: noisy }), instance('q1', 'n1'), instance('q2', 'n1'), instance('q3', 'n1')],
+      }),
+      deps(),
+      { interferenceThreshold: 0.1 },
+    );
+    const p = plan.preemptions.find((x) => x.instanceId === 'noisy');
+    expect(p).toMatchObject({ reason: 'interference', moveToNodeId: 'n2' });
+  });
+
+  it('evicts a sustained low-utilization instance only when bids go unplaced', () => {
+    // Declared memory peaks are a hard limit the predictor cannot relax, so the bid cannot fit beside the idle hog.
+    const hog = profile({ memory: { avg: 2000, peak: 3000 } });
+    const idle = instance('idle', 'n1', { profile: hog, history: samples(6, 0.1, 10, 1) });
+    const calm = clearRound(snapshot({ nodes: [node('n1', { memory: 4096 })], instances: [idle] }), deps());
+    expect(calm.preemptions).toEqual([]);
+    const pressed = clearRound(
+      snapshot({ nodes: [node('n1', { memory: 4096 })], instances: [idle], bids: [bid('b', { profile: hog })] }),
+      deps(),
+    );
+    expect(pressed.placements).toEqual([]);
+    expect(pressed.preemptions).toHaveLength(1);
+    expect(pressed.preemptions[0]).toMatchObject({ instanceId: 'idle', reason: 'low_utilization', preemptorId: null, moveToNodeId: null });
+  });
+});
