@@ -12,7 +12,7 @@ import { POLICY_NAMES, type PolicyName } from './policies/policy.js';
 import { writeReport } from './report/markdown.js';
 import { loadScenario } from './scenario.js';
 import { loadTraceLibrary } from './traceLibrary.js';
-import { loadParleyModels } from './models.js';
+import { latestModelVersion, loadParleyModels } from './models.js';
 
 function parsePolicies(text: string | undefined): PolicyName[] | undefined {
   if (text === undefined) return undefined;
@@ -59,6 +59,8 @@ async function main(): Promise<void> {
       policies: { type: 'string' },
       'truthfulness-hours': { type: 'string' },
       'engine-config': { type: 'string' },
+      'models-dir': { type: 'string', default: 'models' },
+      'model-version': { type: 'string' },
     },
     strict: true,
   });
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
   const log = (message: string) => process.stderr.write(`[simulate] ${message}\n`);
   const library = await loadTraceLibrary(scenario);
   log(`${library.bitbrains.length} Bitbrains and ${library.planetLab.length} PlanetLab VMs loaded`);
-  const models = await loadParleyModels(log);
+  const models = await loadParleyModels(log, values['models-dir']!, values['model-version'] ?? latestModelVersion(values['models-dir']!));
   const engineConfig = parseEngineConfig(values['engine-config']);
   const started = Date.now();
   const result = runExperiment(scenario, library, {
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
     truthfulnessHours: parseNumber('truthfulness-hours', values['truthfulness-hours']) ?? 12,
     onProgress: log,
   });
+  models?.dispose();
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const out = values.out ?? `reports/sim-${scenario.seed}`;
   writeReport(out, result, { command: `npm run simulate -- ${process.argv.slice(2).join(' ')}`.trim() });

@@ -53,7 +53,9 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
     notes.push(`Parley policies ran with engine config overrides ${JSON.stringify(options.engineConfig)}.`);
   }
   const fullModels = options.parleyModels ?? statisticalModels();
-  if (!options.parleyModels) notes.push('No learned model was given: "parley" ran with the statistical predictor, like "parleyStatistical".');
+  if (!options.parleyModels) {
+    notes.push('No learned model was available: "parley" ran with the statistical predictor and interference model, like "parleyStatistical".');
+  }
   const makePolicy = (name: PolicyName): Policy => {
     switch (name) {
       case 'parley':
