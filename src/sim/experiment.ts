@@ -31,6 +31,8 @@ export interface ExperimentOptions {
 
 export interface ExperimentResult {
   scenario: string;
+  /** The engine config overrides the Parley policies ran with ({} = the engine's defaults). */
+  engineConfig: Partial<EngineConfig>;
   seed: number;
   durationHours: number;
   nodes: number;
@@ -47,8 +49,13 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
   const workloads = generateWorkloads(scenario, library, reserve);
   const simOptions: SimulationOptions = { reservePrice: (bid) => postedPrice(bid.profile, reserve) };
   const notes: string[] = [];
+  if (options.engineConfig && Object.keys(options.engineConfig).length > 0) {
+    notes.push(`Parley policies ran with engine config overrides ${JSON.stringify(options.engineConfig)}.`);
+  }
   const fullModels = options.parleyModels ?? statisticalModels();
-  if (!options.parleyModels) notes.push('No learned model was given: "parley" ran with the statistical predictor, like "parleyStatistical".');
+  if (!options.parleyModels) {
+    notes.push('No learned model was available: "parley" ran with the statistical predictor and interference model, like "parleyStatistical".');
+  }
   const makePolicy = (name: PolicyName): Policy => {
     switch (name) {
       case 'parley':
@@ -92,6 +99,7 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
   }
   return {
     scenario: scenario.name,
+    engineConfig: options.engineConfig ?? {},
     seed: scenario.seed,
     durationHours: scenario.durationHours,
     nodes: scenario.nodes.reduce((s, g) => s + g.count, 0),
