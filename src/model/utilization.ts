@@ -1,0 +1,73 @@
+import { applyNormalization } from '../features/normalize.js';
+import { FEATURE_NAMES, OUTPUT_HEADS, OUTPUT_REFERENCE_FEATURE, RESOURCE_ORDER } from '../features/spec.js';
+import type { Prediction, Resource } from '../market/types.js';
+import { tf } from './backend.js';
+import type { ModelManifest } from './manifest.js';
+
+const WIDTH = FEATURE_NAMES.length;
+const OUT = RESOURCE_ORDER.length * OUTPUT_HEADS.length;
+/** Column of each resource's reference feature (see OUTPUT_REFERENCE_FEATURE). */
+export const REFERENCE_COLUMNS = RESOURCE_ORDER.map((r) => FEATURE_NAMES.indexOf(`${r}_${OUTPUT_REFERENCE_FEATURE}`));
+
+/**
+ * The utilization network with its manifest: raw features in, calibrated ratios-to-scale out. Serving and
+ * evaluation both go through `predictRatios`, so normalization and calibration are applied the same way.
+ */
+export class UtilizationNetwork {
+  constructor(
+    readonly model: tf.LayersModel,
+    readonly manifest: Pick<ModelManifest, 'normalization' | 'calibration'>,
+  ) {}
+
+  /**
+   * `raw` is a row-major n × FEATURE_NAMES.length matrix (consumed: normalized in place). Returns n × 9 ratios,
+   * per resource mean, p95, p99, each ≥ 0 with mean ≤ p95 ≤ p99. One tfjs call for the whole batch.
+   */
+  predictRatios(raw: Float32Array, n: number): Float32Array {
+    if (raw.length !== n * WIDTH) throw new RangeError(`expected ${n}×${WIDTH} features, got ${raw.length} values`);
+    if (n === 0) return new Float32Array(0);
+    const reference = new Float32Array(n * RESOURCE_ORDER.length);
+    for (let i = 0; i < n; i++) {
+      REFERENCE_COLUMNS.forEach((column, r) => (reference[i * RESOURCE_ORDER.length + r] = raw[i * WIDTH + column]!));
+    }
+    applyNormalization(raw, this.manifest.normalization);
+    const out = tf.tidy(() => {
+      const x = tf.tensor2d(raw, [n, WIDTH]);
+      return (this.model.predict(x, { batchSize: n }) as tf.Tensor).dataSync() as Float32Array;
+    });
+    const ratios = Float32Array.from(out);
+    const shift = this.manifest.calibration;
+    for (let i = 0; i < n; i++) {
+      for (let r = 0; r < RESOURCE_ORDER.length; r++) {
+        const o = i * OUT + r * 3;
+        const base = reference[i * RESOURCE_ORDER.length + r]!;
+        const m = Math.max(0, base + ratios[o]! + shift[r * 3]!);
+        const p95 = Math.max(m, base + ratios[o + 1]! + shift[r * 3 + 1]!);
+        ratios[o] = m;
+        ratios[o + 1] = p95;
+        ratios[o + 2] = Math.max(p95, base + ratios[o + 2]! + shift[r * 3 + 2]!);
+      }
+    }
+    return ratios;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+/** Ratios (n × 9) times each input's scale → predictions in absolute units. */
+export function ratiosToPredictions(
+  ratios: Float32Array,
+  scales: readonly Record<Resource, number>[],
+  modelVersion: string | null,
+): Prediction[] {
+  return scales.map((scale, i) => {
+    const q = (r: number, resource: Resource) => ({
+      mean: ratios[i * OUT + r * 3]! * scale[resource],
+      p95: ratios[i * OUT + r * 3 + 1]! * scale[resource],
+      p99: ratios[i * OUT + r * 3 + 2]! * scale[resource],
+    });
+    return { cpu: q(0, 'cpu'), memory: q(1, 'memory'), network: q(2, 'network'), modelVersion };
+  });
+}

@@ -1,0 +1,219 @@
+/**
+ * Applies a Plan in one transaction after re-checking everything the plan read. Any mismatch throws PlanConflict,
+ * which rolls the whole transaction back: a plan is applied completely or not at all, and the caller recomputes it
+ * from a fresh snapshot.
+ *
+ * Re-checks (all under row locks taken with SELECT ... FOR UPDATE):
+ * - every node in the snapshot is still present with the same version (not drained, removed or resized);
+ * - the set of live instances is exactly the snapshot's, each with the same version (nothing started, stopped,
+ *   noticed or moved since);
+ * - each placed bid is still pending (conditional `UPDATE ... WHERE state = 'pending'`).
+ */
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Tx } from '../db/database.js';
+import { bids, instances, ledger, nodes, profiles, rounds } from '../db/schema.js';
+import type { PendingBid, Plan, PreemptionNotice } from '../market/types.js';
+import { LIVE_STATES } from '../service/nodeViews.js';
+import type { SnapshotRead } from './snapshot.js';
+
+export class PlanConflict extends Error {
+  override name = 'PlanConflict';
+}
+
+/**
+ * Memory is never overcommitted: the declared memory peaks of a node's live instances must fit its memory (the
+ * engine's own hard limit, src/market/chance.ts). 1e-6 MiB absorbs float rounding.
+ */
+const MEMORY_EPSILON = 1e-6;
+
+export interface ApplyOptions {
+  newId(prefix: string): string;
+  attempts: number;
+}
+
+export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options: ApplyOptions): Promise<void> {
+  const now = plan.now;
+  const nodeRows = await tx
+    .select({ id: nodes.id, version: nodes.version })
+    .from(nodes)
+    .where(isNull(nodes.removedAt))
+    .for('update');
+  const currentNodes = new Map(nodeRows.map((n) => [n.id, n.version]));
+  for (const [id, version] of read.nodeVersions) {
+    if (currentNodes.get(id) !== version) throw new PlanConflict(`node ${id} changed since the snapshot`);
+  }
+  const liveRows = await tx
+    .select({ id: instances.id, version: instances.version })
+    .from(instances)
+    .where(inArray(instances.state, [...LIVE_STATES]))
+    .for('update');
+  if (liveRows.length !== read.instanceVersions.size) throw new PlanConflict('the set of live instances changed');
+  for (const row of liveRows) {
+    if (read.instanceVersions.get(row.id) !== row.version) throw new PlanConflict(`instance ${row.id} changed since the snapshot`);
+  }
+
+  const snapshotInstances = new Map(read.snapshot.instances.map((i) => [i.id, i]));
+  const touched = new Set<string>();
+  const touch = (instanceId: string) => {
+    if (!snapshotInstances.has(instanceId)) throw new PlanConflict(`plan refers to unknown instance ${instanceId}`);
+    if (touched.has(instanceId)) throw new PlanConflict(`plan changes instance ${instanceId} twice`);
+    touched.add(instanceId);
+    return snapshotInstances.get(instanceId)!;
+  };
+
+  for (const t of plan.terminations) {
+    const instance = touch(t.instanceId);
+    if (t.kind === 'preempted') {
+      await tx
+        .update(instances)
+        .set({ state: 'preempted', endedAt: now, version: sql`${instances.version} + 1` })
+        .where(eq(instances.id, t.instanceId));
+    } else {
+      if (t.nodeId === null || !currentNodes.has(t.nodeId)) throw new PlanConflict(`move target ${t.nodeId} is not a live node`);
+      await tx
+        .update(instances)
+        .set({
+          state: 'running',
+          nodeId: t.nodeId,
+          notice: null,
+          movedFrom: [...instance.movedFrom, { nodeId: instance.nodeId, at: now }],
+          version: sql`${instances.version} + 1`,
+        })
+        .where(eq(instances.id, t.instanceId));
+    }
+  }
+
+  for (const p of plan.preemptions) {
+    const instance = touch(p.instanceId);
+    const notice: PreemptionNotice = {
+      reason: p.reason,
+      noticeGivenSeconds: p.noticeSeconds,
+      deadline: p.deadline,
+      noticedAt: now,
+      preemptorId: p.preemptorId,
+      penalty: p.penalty,
+      moveToNodeId: p.moveToNodeId,
+    };
+    await tx
+      .update(instances)
+      .set({
+        state: 'notified',
+        notice,
+        interruptions: [...instance.interruptions, now],
+        version: sql`${instances.version} + 1`,
+      })
+      .where(eq(instances.id, p.instanceId));
+  }
+
+  const pendingBids = new Map<string, PendingBid>(read.snapshot.bids.map((b) => [b.id, b]));
+  for (const placement of plan.placements) {
+    const bid = pendingBids.get(placement.bidId);
+    if (!bid) throw new PlanConflict(`plan places unknown bid ${placement.bidId}`);
+    const won = await tx
+      .update(bids)
+      .set({ state: 'won', clearingPrice: placement.price, score: placement.score, reason: null, detail: null, decidedAt: now })
+      .where(and(eq(bids.id, bid.id), eq(bids.state, 'pending')))
+      .returning({ id: bids.id });
+    if (won.length !== 1) throw new PlanConflict(`bid ${bid.id} is no longer pending`);
+    if (placement.nodeIds.length !== bid.count) throw new PlanConflict(`placement of ${bid.id} has the wrong instance count`);
+    await tx.insert(instances).values(
+      placement.nodeIds.map((nodeId, i) => {
+        if (!currentNodes.has(nodeId)) throw new PlanConflict(`placement target ${nodeId} is not a live node`);
+        return {
+          id: options.newId('in'),
+          bidId: bid.id,
+          clientId: bid.clientId,
+          nodeId,
+          state: 'running' as const,
+          bidPrice: bid.price,
+          price: placement.price,
+          declaredPriority: bid.priority ?? bid.profile.priority,
+          effectivePriority: placement.effectivePriority,
+          uninterruptible: bid.uninterruptible,
+          penalty: bid.penalty ?? null,
+          prediction: placement.predictions[i]!,
+          interferenceScore: placement.interferenceScores[i] ?? 0,
+          score: placement.score,
+          interruptions: [],
+          movedFrom: [],
+          notice: null,
+          startedAt: now,
+        };
+      }),
+    );
+  }
+
+  for (const outcome of plan.outcomes) {
+    // Outcomes do not consume capacity, so a bid withdrawn meanwhile is simply left as the client set it.
+    const final = outcome.outcome === 'deferred' ? {} : { state: outcome.outcome, decidedAt: now };
+    await tx
+      .update(bids)
+      .set({
+        ...final,
+        reason: outcome.reason,
+        detail: outcome.detail,
+        score: outcome.score,
+      })
+      .where(and(eq(bids.id, outcome.bidId), eq(bids.state, 'pending')));
+  }
+
+  if (plan.ledgerEntries.length > 0) {
+    await tx.insert(ledger).values(
+      plan.ledgerEntries.map((e) => ({
+        clientId: e.clientId,
+        kind: e.kind,
+        amount: e.amount,
+        at: e.at,
+        instanceId: e.instanceId,
+        reason: e.reason,
+      })),
+    );
+  }
+
+  const targets = new Set<string>(plan.placements.flatMap((p) => p.nodeIds));
+  for (const t of plan.terminations) if (t.kind === 'moved' && t.nodeId !== null) targets.add(t.nodeId);
+  await checkMemoryFits(tx, [...targets]);
+
+  // A drained node with nothing left on it is removed (kept as a row for history).
+  await tx.execute(sql`
+    update ${nodes} set removed_at = ${now}, version = version + 1
+    where draining and removed_at is null
+      and not exists (select 1 from ${instances} i where i.node_id = ${nodes.id} and i.state in ('running', 'notified'))`);
+
+  const changed =
+    plan.placements.length + plan.preemptions.length + plan.terminations.length + plan.ledgerEntries.length > 0 ||
+    plan.outcomes.some((o) => o.outcome !== 'deferred');
+  if (changed) {
+    await tx.insert(rounds).values({
+      at: now,
+      modelVersion: plan.modelVersion,
+      clearingPrices: plan.clearingPrices,
+      placements: plan.placements.length,
+      preemptions: plan.preemptions.length,
+      terminations: plan.terminations.length,
+      attempts: options.attempts,
+    });
+  }
+}
+
+/** Refuses (rolls back) a plan that would put more declared peak memory on a node it places onto than the node has. */
+async function checkMemoryFits(tx: Tx, nodeIds: string[]): Promise<void> {
+  if (nodeIds.length === 0) return;
+  const over = await tx
+    .select({ nodeId: nodes.id })
+    .from(nodes)
+    .innerJoin(instances, eq(instances.nodeId, nodes.id))
+    .innerJoin(bids, eq(bids.id, instances.bidId))
+    .innerJoin(profiles, eq(profiles.id, bids.profileId))
+    .where(and(inArray(instances.state, [...LIVE_STATES]), inArray(nodes.id, nodeIds)))
+    .groupBy(nodes.id, nodes.memory)
+    .having(sql`sum((${profiles.spec}->'memory'->>'peak')::float8) > ${nodes.memory} + ${MEMORY_EPSILON}`);
+  if (over.length > 0) throw new OvercommitError(over.map((o) => o.nodeId));
+}
+
+export class OvercommitError extends Error {
+  override name = 'OvercommitError';
+  constructor(readonly nodeIds: string[]) {
+    super(`plan would exceed the memory of node(s) ${nodeIds.join(', ')}`);
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The slice of the market engine the service drives. main.ts binds it to src/market (with the configured
+ * EngineConfig); tests may bind a recording double. Keeping it an interface keeps the scheduler's imports pure.
+ */
+import type { EngineDeps, Penalty, Plan, PriorityClass, Quote, RandomSource, Snapshot, WorkloadProfile } from '../market/types.js';
+
+export interface QuoteTerms {
+  clientId: string;
+  price: number;
+  priority?: PriorityClass;
+  count: number;
+  uninterruptible: boolean;
+  penalty?: Penalty;
+  maxWaitSeconds?: number;
+}
+
+export interface MarketEngine {
+  clearRound(snapshot: Snapshot, deps: EngineDeps): Plan;
+  quote(snapshot: Snapshot, profile: WorkloadProfile, terms: QuoteTerms, deps: EngineDeps): Quote;
+  /** A seeded random source; the loop seeds each round with its time so a round can be replayed. */
+  random(seed: number): RandomSource;
+}

@@ -1,0 +1,150 @@
+/**
+ * The clearing loop: every `roundMs`, and early when a bid arrives while the last round left capacity free, it
+ * completes finished instances, reads a snapshot, runs the pure engine and applies the plan in one transaction. A
+ * plan whose inputs changed in between (PlanConflict) is thrown away and recomputed from a fresh snapshot.
+ * Rounds never overlap: a trigger during a round schedules exactly one more.
+ */
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.js';
+import type { Plan } from '../market/types.js';
+import type { Clock, PredictionProvider, RoundTrigger } from '../service/context.js';
+import type { Metrics } from '../service/metrics.js';
+import { applyPlan, PlanConflict } from './applyPlan.js';
+import { completeFinished } from './completeFinished.js';
+import type { MarketEngine } from './engine.js';
+import { readSnapshot } from './snapshot.js';
+
+export interface LoopOptions {
+  db: Db;
+  clock: Clock;
+  predictions: PredictionProvider;
+  engine: MarketEngine;
+  roundMs: number;
+  historySamples: number;
+  logger: Logger;
+  metrics?: Metrics;
+  newId(prefix: string): string;
+  /** Plans computed per round before giving up until the next tick (each conflict means someone else changed state). */
+  maxAttempts?: number;
+}
+
+export interface RoundReport {
+  plan: Plan | null;
+  attempts: number;
+}
+
+export class ClearingLoop implements RoundTrigger {
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<RoundReport> | null = null;
+  private again = false;
+  private stopped = false;
+  /** False when the last round deferred or rejected a bid for lack of capacity: new bids then wait for the tick. */
+  private capacityFree = true;
+
+  constructor(private readonly options: LoopOptions) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.trigger(), this.options.roundMs);
+  }
+
+  bidArrived(): void {
+    if (this.capacityFree) this.trigger();
+  }
+
+  /** Requests a round; coalesces with one already running. */
+  trigger(): void {
+    if (this.stopped) return;
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    this.inFlight = this.safeRound();
+    void this.inFlight.finally(() => {
+      this.inFlight = null;
+      if (this.again) {
+        this.again = false;
+        this.trigger();
+      }
+    });
+  }
+
+  /** Runs one round now (after any round in flight) and reports what was applied. */
+  async runRound(): Promise<RoundReport> {
+    while (this.inFlight) await this.inFlight;
+    this.inFlight = this.round();
+    try {
+      return await this.inFlight;
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  /** Stops the timer and waits for the round in flight, so nothing is cut off half-way (it is one transaction anyway). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    while (this.inFlight) await this.inFlight;
+  }
+
+  private async safeRound(): Promise<RoundReport> {
+    try {
+      return await this.round();
+    } catch (err) {
+      this.options.metrics?.rounds.inc({ result: 'error' });
+      this.options.logger.error({ err }, 'clearing round failed');
+      return { plan: null, attempts: 0 };
+    }
+  }
+
+  private async round(): Promise<RoundReport> {
+    const { db, clock, engine, predictions, metrics, logger } = this.options;
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    const stopTimer = metrics?.roundDuration.startTimer();
+    try {
+      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        const now = clock.now();
+        await completeFinished(db, now);
+        const read = await db.transaction((tx) => readSnapshot(tx, now, this.options.historySamples), {
+          isolationLevel: 'repeatable read',
+          accessMode: 'read only',
+        });
+        const models = predictions.current();
+        const plan = engine.clearRound(read.snapshot, {
+          predictor: models.predictor,
+          interference: models.interference,
+          random: engine.random(now % 2 ** 31),
+        });
+        try {
+          await db.transaction((tx) => applyPlan(tx, read, plan, { newId: this.options.newId, attempts: attempt }));
+        } catch (err) {
+          if (!(err instanceof PlanConflict)) throw err;
+          metrics?.planConflicts.inc();
+          logger.debug({ attempt, reason: err.message }, 'plan inputs changed; recomputing');
+          continue;
+        }
+        this.capacityFree = !plan.outcomes.some((o) => o.reason === 'capacity');
+        metrics?.rounds.inc({ result: 'applied' });
+        metrics?.placements.inc(plan.placements.length);
+        metrics?.preemptions.inc(plan.preemptions.length);
+        if (plan.placements.length + plan.preemptions.length + plan.terminations.length > 0) {
+          logger.info(
+            {
+              placements: plan.placements.length,
+              preemptions: plan.preemptions.length,
+              terminations: plan.terminations.length,
+              attempts: attempt,
+            },
+            'clearing round applied',
+          );
+        }
+        return { plan, attempts: attempt };
+      }
+      metrics?.rounds.inc({ result: 'conflicted' });
+      logger.warn({ maxAttempts }, 'clearing round gave up after repeated conflicts; retrying next tick');
+      return { plan: null, attempts: maxAttempts };
+    } finally {
+      stopTimer?.();
+    }
+  }
+}

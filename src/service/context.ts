@@ -1,0 +1,51 @@
+/**
+ * What every service verb receives: the database, the clock, id generation, the prediction models and a way to ask
+ * for an early clearing round. Resolved once at start and passed in; tests pass fakes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/database.js';
+import type { InterferenceModel, Predictor } from '../market/types.js';
+import type { MarketEngine } from '../scheduler/engine.js';
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** The models the engine uses, read fresh on every use so a newly trained model can be swapped in at run time. */
+export interface PredictionModels {
+  predictor: Predictor;
+  interference: InterferenceModel;
+  /** The predictor's model version, null for the statistical fallback. */
+  version: string | null;
+}
+export interface PredictionProvider {
+  current(): PredictionModels;
+}
+
+/** A fixed pair of models (the statistical defaults, or a test double). */
+export function fixedModels(predictor: Predictor, interference: InterferenceModel): PredictionProvider {
+  const models = { predictor, interference, version: predictor.version };
+  return { current: () => models };
+}
+
+/** Lets a bid ask for a clearing round now when capacity is free, rather than waiting for the next tick. */
+export interface RoundTrigger {
+  bidArrived(): void;
+}
+export const noRoundTrigger: RoundTrigger = { bidArrived: () => {} };
+
+export interface ServiceContext {
+  db: Db;
+  clock: Clock;
+  predictions: PredictionProvider;
+  rounds: RoundTrigger;
+  /** The market engine, for what-if quotes on a copy of the state. */
+  engine: MarketEngine;
+  /** Feedback samples per instance given to the predictor (config `historySamples`). */
+  historySamples: number;
+  newId(prefix: string): string;
+}
+
+export const randomId = (prefix: string): string => `${prefix}_${randomUUID().replaceAll('-', '')}`;

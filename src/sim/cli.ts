@@ -1,0 +1,95 @@
+/**
+ * `npm run simulate -- [--config config/sim-default.json] [--seed N] [--hours H] [--out DIR] [--json]
+ *                      [--policies parley,kubeLike,...] [--truthfulness-hours H]`
+ *
+ * Runs every policy on the scenario's bid stream, writes a Markdown report with SVG charts into `--out`
+ * (default `reports/sim-<seed>`), and with `--json` prints the metrics as one JSON object on stdout.
+ */
+import { parseArgs } from 'node:util';
+import { resolveEngineConfig, type EngineConfig } from '../market/index.js';
+import { runExperiment } from './experiment.js';
+import { POLICY_NAMES, type PolicyName } from './policies/policy.js';
+import { writeReport } from './report/markdown.js';
+import { loadScenario } from './scenario.js';
+import { loadTraceLibrary } from './traceLibrary.js';
+import { latestModelVersion, loadParleyModels } from './models.js';
+
+function parsePolicies(text: string | undefined): PolicyName[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(POLICY_NAMES as readonly string[]).includes(n)) throw new Error(`unknown policy "${n}"; expected one of ${POLICY_NAMES.join(', ')}`);
+  }
+  return names as PolicyName[];
+}
+
+function parseNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new Error(`--${flag} must be a number, got "${text}"`);
+  return value;
+}
+
+function parseEngineConfig(text: string | undefined): Partial<EngineConfig> | undefined {
+  if (text === undefined) return undefined;
+  let partial: Partial<EngineConfig>;
+  try {
+    partial = JSON.parse(text) as Partial<EngineConfig>;
+  } catch (error) {
+    throw new Error(`--engine-config is not JSON: ${(error as Error).message}`);
+  }
+  try {
+    resolveEngineConfig(partial);
+  } catch (error) {
+    const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+    const detail = issues ? issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message;
+    throw new Error(`--engine-config rejected by the engine's schema: ${detail}`);
+  }
+  return partial;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string', default: 'config/sim-default.json' },
+      seed: { type: 'string' },
+      hours: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      policies: { type: 'string' },
+      'truthfulness-hours': { type: 'string' },
+      'engine-config': { type: 'string' },
+      'models-dir': { type: 'string', default: 'models' },
+      'model-version': { type: 'string' },
+    },
+    strict: true,
+  });
+  const base = loadScenario(values.config!);
+  const seed = parseNumber('seed', values.seed);
+  const hours = parseNumber('hours', values.hours);
+  const scenario = { ...base, ...(seed !== undefined ? { seed } : {}), ...(hours !== undefined ? { durationHours: hours } : {}) };
+  const log = (message: string) => process.stderr.write(`[simulate] ${message}\n`);
+  const library = await loadTraceLibrary(scenario);
+  log(`${library.bitbrains.length} Bitbrains and ${library.planetLab.length} PlanetLab VMs loaded`);
+  const models = await loadParleyModels(log, values['models-dir']!, values['model-version'] ?? latestModelVersion(values['models-dir']!));
+  const engineConfig = parseEngineConfig(values['engine-config']);
+  const started = Date.now();
+  const result = runExperiment(scenario, library, {
+    ...(parsePolicies(values.policies) ? { policies: parsePolicies(values.policies)! } : {}),
+    ...(models ? { parleyModels: models } : {}),
+    ...(engineConfig ? { engineConfig } : {}),
+    truthfulnessHours: parseNumber('truthfulness-hours', values['truthfulness-hours']) ?? 12,
+    onProgress: log,
+  });
+  models?.dispose();
+  log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const out = values.out ?? `reports/sim-${scenario.seed}`;
+  writeReport(out, result, { command: `npm run simulate -- ${process.argv.slice(2).join(' ')}`.trim() });
+  log(`report written to ${out}/report.md`);
+  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`simulate: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,121 @@
+/**
+ * An in-process Parley for tests: the real app, services, engine and clearing loop on a test database, with a
+ * controllable clock. Rounds run only when a test calls `round()`, so every assertion sees a settled state.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import { pino } from 'pino';
+import { createApp } from '../../src/api/app.js';
+import type { App } from '../../src/api/env.js';
+import type { Database } from '../../src/db/database.js';
+import { ClearingLoop } from '../../src/scheduler/loop.js';
+import { bindMarketEngine, statisticalModels } from '../../src/scheduler/marketEngine.js';
+import { noRoundTrigger, randomId, type ServiceContext } from '../../src/service/context.js';
+import { createClient } from '../../src/service/createClient.js';
+import { ensureOperatorToken } from '../../src/service/ensureOperatorToken.js';
+import { createMetrics } from '../../src/service/metrics.js';
+import { openTestDatabase } from './database.js';
+
+export const ONE_MIB = 1024 * 1024;
+
+export class ManualClock {
+  constructor(public t = Date.UTC(2026, 0, 1)) {}
+  now = () => this.t;
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+export interface TestService {
+  app: App;
+  ctx: ServiceContext;
+  clock: ManualClock;
+  loop: ClearingLoop;
+  operatorToken: string;
+  newClient(name?: string): Promise<{ clientId: string; apiKey: string }>;
+  round(): ReturnType<ClearingLoop['runRound']>;
+}
+
+export async function createTestService(database: Database): Promise<TestService> {
+  const clock = new ManualClock();
+  const logger = pino({ level: 'silent' });
+  const engine = bindMarketEngine();
+  const predictions = statisticalModels();
+  const ctx: ServiceContext = {
+    db: database.db,
+    clock,
+    predictions,
+    engine,
+    historySamples: 60,
+    newId: randomId,
+    rounds: noRoundTrigger,
+  };
+  const operatorToken = `op-test-${randomId('t')}`;
+  await ensureOperatorToken({ ctx, configured: operatorToken });
+  const metrics = createMetrics({ defaults: false });
+  const loop = new ClearingLoop({
+    db: database.db,
+    clock,
+    predictions,
+    engine,
+    roundMs: 1000,
+    historySamples: 60,
+    logger,
+    metrics,
+    newId: randomId,
+  });
+  return {
+    app: createApp({ ctx, logger, metrics, maxBodyBytes: ONE_MIB }),
+    ctx,
+    clock,
+    loop,
+    operatorToken,
+    newClient: (name = 'test') => createClient({ ctx, input: { name } }),
+    round: () => loop.runRound(),
+  };
+}
+
+export interface Reply {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  contentType: string | null;
+}
+
+/** Sends a request through app.request (no port) with a bearer token and a JSON body. */
+export async function call(
+  app: App,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+    headers['content-type'] = 'application/json';
+  }
+  const res = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body: parsed, contentType: res.headers.get('content-type') };
+}
+
+/** Opens one test database and service for a whole test file (PGlite start is slow), closing it afterwards. */
+export function useTestService(setup?: (svc: TestService) => Promise<void>): { database: Database; svc: TestService } {
+  const env = {} as { database: Database; svc: TestService };
+  beforeAll(async () => {
+    env.database = await openTestDatabase();
+    env.svc = await createTestService(env.database);
+    await setup?.(env.svc);
+  });
+  afterAll(async () => {
+    await env.database?.close();
+  });
+  return env;
+}

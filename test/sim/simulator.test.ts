@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import type { Plan, Preemption, Snapshot } from '../../src/market/types.js';
+import { fifoPolicy } from '../../src/sim/policies/fifo.js';
+import type { Policy } from '../../src/sim/policies/policy.js';
+import { simulate, type SimulationOptions } from '../../src/sim/simulator.js';
+import { constantWorkload, smallScenario } from './scenarioFixture.js';
+
+const reserve = { cpu: 0.005, memory: 0, network: 0 };
+const options: SimulationOptions = { reservePrice: () => 0.005 };
+const scenario = smallScenario({ durationHours: 4 });
+
+const emptyPlan = (now: number): Plan => ({
+  now,
+  modelVersion: null,
+  placements: [],
+  outcomes: [],
+  preemptions: [],
+  terminations: [],
+  ledgerEntries: [],
+  clearingPrices: { ...reserve },
+});
+
+/** A scripted policy: places every bid on n0, and lets `interrupt` decide what to do with running instances. */
+function scripted(interrupt: (s: Snapshot, plan: Plan) => void): Policy {
+  return {
+    name: 'fifo',
+    predictor: 'scripted',
+    decide(s) {
+      const plan = emptyPlan(s.now);
+      interrupt(s, plan);
+      for (const bid of s.bids) {
+        plan.placements.push({
+          bidId: bid.id,
+          nodeIds: ['n0'],
+          price: 1,
+          effectivePriority: 50,
+          score: { total: 0, terms: [] },
+          predictions: [],
+          interferenceScores: [0],
+        });
+      }
+      return plan;
+    },
+  };
+}
+
+const stopNow = (id: string, now: number, noticeSeconds: number, extra: Partial<Preemption> = {}): Preemption => ({
+  instanceId: id,
+  reason: 'capacity',
+  preemptorId: null,
+  noticeSeconds,
+  deadline: now + noticeSeconds * 1000,
+  penalty: null,
+  moveToNodeId: null,
+  score: { total: 0, terms: [] },
+  ...extra,
+});
+
+describe('simulate', () => {
+  it('credits a completed batch workload exactly its value × standalone hours and charges it while it runs', () => {
+    const w = constantWorkload('w', { submittedAt: scenario.startAt + 1 });
+    const { metrics, outcomes } = simulate(scenario, [w], fifoPolicy(reserve), options);
+    expect(metrics.completed).toBe(1);
+    expect(metrics.welfare).toBeCloseTo(2 * 1, 9);
+    expect(metrics.lostValue).toBe(0);
+    expect(outcomes.get('w')).toMatchObject({ completed: true });
+    // Slowdown and host speed stretch the run beyond its standalone hour, never below ~0.75 h.
+    expect(metrics.instanceHours).toBeGreaterThan(0.75);
+    expect(metrics.revenue).toBeCloseTo(metrics.instanceHours * (0.005 * 1), 9);
+    expect(metrics.contractViolations).toBe(0);
+    expect(metrics.qosViolationHours).toBe(0);
+  });
+
+  it('books an abrupt stop as a notice violation, loses the unsaved work and resubmits the workload', () => {
+    let stopped = false;
+    const policy = scripted((s, plan) => {
+      const victim = s.instances[0];
+      if (!stopped && victim && s.now - victim.startedAt >= 1_800_000) {
+        stopped = true;
+        plan.preemptions.push(stopNow(victim.id, s.now, 0));
+        plan.terminations.push({ instanceId: victim.id, kind: 'preempted', nodeId: null });
+      }
+    });
+    const w = constantWorkload('w', { submittedAt: scenario.startAt + 1 });
+    const { metrics } = simulate(scenario, [w], policy, options);
+    expect(metrics.contractViolationsByKind.notice).toBe(1);
+    expect(metrics.noticeHonoured).toBe(0);
+    expect(metrics.lostValue).toBeGreaterThan(0.5);
+    expect(metrics.interruptionsByClass.normal.interruptions).toBe(1);
+    // The half hour lost is redone after the restart, so the workload still completes with its full value.
+    expect(metrics.completed).toBe(1);
+    expect(metrics.welfare).toBeCloseTo(2, 9);
+  });
+
+  it('counts interruptions beyond the contract’s daily budget even when notice is honoured', () => {
+    const policy = scripted((s, plan) => {
+      for (const victim of s.instances) {
+        if (victim.state === 'running' && s.now - victim.startedAt >= 600_000) {
+          plan.preemptions.push(stopNow(victim.id, s.now, 120));
+        }
+        if (victim.notice && victim.notice.deadline <= s.now) {
+          plan.terminations.push({ instanceId: victim.id, kind: 'preempted', nodeId: null });
+        }
+      }
+    });
+    const w = constantWorkload('w', { submittedAt: scenario.startAt + 1, runtimeSeconds: 4 * 3600 });
+    const { metrics } = simulate(scenario, [w], policy, options);
+    expect(metrics.contractViolationsByKind.notice).toBe(0);
+    expect(metrics.preemptions).toBeGreaterThan(2);
+    expect(metrics.contractViolationsByKind.dailyBudget).toBe(metrics.preemptions - 2);
+  });
+
+  it('flags the preemption of an uninterruptible instance without its fee', () => {
+    const policy = scripted((s, plan) => {
+      const victim = s.instances[0];
+      if (victim && victim.state === 'running') plan.preemptions.push(stopNow(victim.id, s.now, 900));
+      if (victim?.notice && victim.notice.deadline <= s.now) plan.terminations.push({ instanceId: victim.id, kind: 'preempted', nodeId: null });
+    });
+    const contract = { maxInterruptionsPerDay: 0, maxInterruptionSeconds: 0, minNoticeSeconds: 900, uninterruptible: true, feeHours: 5, priorityReduction: 0 };
+    const w = constantWorkload('w', { submittedAt: scenario.startAt + 1, contract, penalty: { fee: 10, priorityReduction: 0 } });
+    const { metrics } = simulate(scenario, [w], policy, options);
+    expect(metrics.contractViolationsByKind.unpaidFee).toBeGreaterThan(0);
+  });
+
+  it('stops an instance a policy leaves running a whole round past its notice deadline', () => {
+    const policy = scripted((s, plan) => {
+      const victim = s.instances[0];
+      if (victim && victim.state === 'running' && s.now - victim.startedAt >= 600_000) plan.preemptions.push(stopNow(victim.id, s.now, 120));
+    });
+    const w = constantWorkload('w', { submittedAt: scenario.startAt + 1, runtimeSeconds: 2 * 3600 });
+    const { metrics } = simulate(scenario, [w], policy, options);
+    expect(metrics.missedDeadlines).toBeGreaterThan(0);
+  });
+
+  it('throws on a plan that places a bid that does not exist', () => {
+    const rogue: Policy = {
+      name: 'fifo',
+      predictor: 'rogue',
+      decide: (s) => ({
+        ...emptyPlan(s.now),
+        placements: [{ bidId: 'ghost', nodeIds: ['n0'], price: 1, effectivePriority: 0, score: { total: 0, terms: [] }, predictions: [], interferenceScores: [] }],
+      }),
+    };
+    expect(() => simulate(scenario, [], rogue, options)).toThrow(/unknown bid ghost/);
+  });
+});

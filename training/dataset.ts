@@ -1,0 +1,167 @@
+import { extractFeaturesInto, predictionScale } from '../src/features/extract.js';
+import { traceExamples, type ExampleOptions } from '../src/features/examples.js';
+import { FEATURE_NAMES, HORIZON_MS, RESOURCE_ORDER } from '../src/features/spec.js';
+import { recentWindow } from '../src/features/window.js';
+import type { TraceInstance } from '../src/traces/types.js';
+import { baselineContext, BASELINES, BASELINE_NAMES } from './baselines.js';
+
+/** Horizon samples kept per example and resource: one hour on the traces' 5-minute grid. */
+export const HORIZON_SLOTS = HORIZON_MS / 300_000;
+/** Per example: mean, p95, p99 for cpu, memory, network (OUTPUT_NAMES order). */
+export const TARGET_WIDTH = RESOURCE_ORDER.length * 3;
+
+/**
+ * Every example of a trace in columnar typed arrays, so a month (≈350 k examples) fits in a few hundred MB:
+ * raw features, the prediction scale, the realized horizon (samples padded to HORIZON_SLOTS by cycling, plus
+ * the real count), realized mean/p95/p99, and each baseline's estimate computed on the same input.
+ */
+export interface Dataset {
+  size: number;
+  features: Float32Array;
+  scales: Float32Array;
+  horizon: Float32Array;
+  horizonCount: Uint8Array;
+  actual: Float64Array;
+  baselines: Record<string, Float64Array>;
+  instance: Int32Array;
+  instanceIds: string[];
+  /** Per instance (row = instance index), the features it has as a new bid: declared profile, no history. */
+  profileOnly: Float32Array;
+  at: Float64Array;
+  cpuCapacity: Float32Array;
+  hasHistory: Uint8Array;
+  description: { instances: number; examples: number; firstAt: number; lastAt: number; samples: number };
+}
+
+class Grow<T extends Float32Array | Float64Array | Int32Array | Uint8Array> {
+  private buffer: T;
+  length = 0;
+  constructor(
+    private readonly make: (n: number) => T,
+    private readonly width: number,
+  ) {
+    this.buffer = make(1024 * width);
+  }
+  /** Returns the offset of a new row of `width` values. */
+  row(): number {
+    if ((this.length + 1) * this.width > this.buffer.length) {
+      const next = this.make(this.buffer.length * 2);
+      next.set(this.buffer);
+      this.buffer = next;
+    }
+    return this.length++ * this.width;
+  }
+  get data(): T {
+    return this.buffer;
+  }
+  done(): T {
+    return this.buffer.subarray(0, this.length * this.width) as T;
+  }
+}
+
+export interface BuildOptions extends ExampleOptions {
+  onInstance?: (instance: TraceInstance, examples: number) => void;
+}
+
+export async function buildDataset(instances: AsyncIterable<TraceInstance>, options: BuildOptions = {}): Promise<Dataset> {
+  const width = FEATURE_NAMES.length;
+  const features = new Grow((n) => new Float32Array(n), width);
+  const scales = new Grow((n) => new Float32Array(n), 3);
+  const horizon = new Grow((n) => new Float32Array(n), 3 * HORIZON_SLOTS);
+  const horizonCount = new Grow((n) => new Uint8Array(n), 1);
+  const actual = new Grow((n) => new Float64Array(n), TARGET_WIDTH);
+  const baselines = Object.fromEntries(BASELINE_NAMES.map((b) => [b, new Grow((n) => new Float64Array(n), TARGET_WIDTH)]));
+  const instance = new Grow((n) => new Int32Array(n), 1);
+  const at = new Grow((n) => new Float64Array(n), 1);
+  const cpuCapacity = new Grow((n) => new Float32Array(n), 1);
+  const hasHistory = new Grow((n) => new Uint8Array(n), 1);
+  // Features of each instance as a new bid (declared profile, no history), for training the no-history case.
+  const profileOnly = new Grow((n) => new Float32Array(n), width);
+  const instanceIds: string[] = [];
+  let firstAt = Number.POSITIVE_INFINITY;
+  let lastAt = Number.NEGATIVE_INFINITY;
+  let samples = 0;
+
+  for await (const trace of instances) {
+    const index = instanceIds.length;
+    let count = 0;
+    for (const example of traceExamples(trace, options)) {
+      if (count === 0) {
+        extractFeaturesInto({ profile: example.input.profile, history: [] }, profileOnly.data, profileOnly.row());
+      }
+      {
+        const input = example.input;
+        count += 1;
+        firstAt = Math.min(firstAt, example.at);
+        lastAt = Math.max(lastAt, example.at);
+        const recent = recentWindow(input.history);
+        extractFeaturesInto(input, features.data, features.row(), recent);
+        const scale = predictionScale(input.profile);
+        const so = scales.row();
+        const ho = horizon.row();
+        const ao = actual.row();
+        RESOURCE_ORDER.forEach((r, ri) => {
+          scales.data[so + ri] = scale[r];
+          const values = example.target.samples[r];
+          for (let k = 0; k < HORIZON_SLOTS; k++) horizon.data[ho + ri * HORIZON_SLOTS + k] = values[k % values.length]!;
+          actual.data[ao + ri * 3] = example.target.mean[r];
+          actual.data[ao + ri * 3 + 1] = example.target.p95[r];
+          actual.data[ao + ri * 3 + 2] = example.target.p99[r];
+        });
+        horizonCount.data[horizonCount.row()] = Math.min(HORIZON_SLOTS, example.target.samples.cpu.length);
+        const context = baselineContext(input, recent);
+        for (const name of BASELINE_NAMES) {
+          const estimate = BASELINES[name]!(context);
+          const grow = baselines[name]!;
+          const bo = grow.row();
+          RESOURCE_ORDER.forEach((r, ri) => {
+            grow.data[bo + ri * 3] = estimate[r].mean;
+            grow.data[bo + ri * 3 + 1] = estimate[r].p95;
+            grow.data[bo + ri * 3 + 2] = estimate[r].p99;
+          });
+        }
+        instance.data[instance.row()] = index;
+        at.data[at.row()] = example.at;
+        cpuCapacity.data[cpuCapacity.row()] = example.cpuCapacity;
+        hasHistory.data[hasHistory.row()] = input.history.length > 0 ? 1 : 0;
+      }
+    }
+    if (count > 0) {
+      // Only instances with examples get an index, so profileOnly rows and instanceIds stay aligned.
+      instanceIds.push(trace.id);
+      samples += trace.samples.length;
+    }
+    options.onInstance?.(trace, count);
+  }
+  return {
+    size: instance.length,
+    features: features.done(),
+    scales: scales.done(),
+    horizon: horizon.done(),
+    horizonCount: horizonCount.done(),
+    actual: actual.done(),
+    baselines: Object.fromEntries(Object.entries(baselines).map(([k, g]) => [k, g.done()])),
+    instance: instance.done(),
+    instanceIds,
+    profileOnly: profileOnly.done(),
+    at: at.done(),
+    cpuCapacity: cpuCapacity.done(),
+    hasHistory: hasHistory.done(),
+    description: { instances: instanceIds.length, examples: instance.length, firstAt, lastAt, samples },
+  };
+}
+
+/** Row indices of a dataset matching `keep`. */
+export function selectRows(dataset: Dataset, keep: (row: number) => boolean): Int32Array {
+  const rows: number[] = [];
+  for (let i = 0; i < dataset.size; i++) if (keep(i)) rows.push(i);
+  return Int32Array.from(rows);
+}
+
+/** Gathers rows of a row-major matrix of `width` columns. */
+export function gather<T extends Float32Array | Float64Array | Uint8Array>(matrix: T, width: number, rows: Int32Array): T {
+  const Ctor = matrix.constructor as new (n: number) => T;
+  const out = new Ctor(rows.length * width);
+  rows.forEach((row, i) => out.set(matrix.subarray(row * width, (row + 1) * width), i * width));
+  return out;
+}

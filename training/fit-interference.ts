@@ -1,0 +1,148 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import {
+  INTERFERENCE_FEATURE_NAMES,
+  interferenceFeaturesInto,
+  processorSharingSlowdown,
+  type DemandQuantiles,
+} from '../src/features/interference.js';
+import { applyNormalization, fitNormalization, type NormalizationStats } from '../src/features/normalize.js';
+import { RESOURCE_ORDER } from '../src/features/spec.js';
+import type { Resource } from '../src/market/types.js';
+import { tf } from '../src/model/backend.js';
+import { HORIZON_SLOTS, TARGET_WIDTH, type Dataset } from './dataset.js';
+import { buildInterferenceModel } from './network.js';
+
+/** One observation of interference: what the instance and its node's co-runners demanded, and the slowdown seen. */
+export interface InterferenceObservation {
+  own: DemandQuantiles;
+  node: Record<Resource, number>;
+  coRunners: DemandQuantiles[];
+  slowdown: number;
+}
+
+/** Smallest node drawn: 1 core, 1 GiB, 1 Gbps (a NIC slower than that is not sold as a cloud node). */
+const MIN_NODE: Readonly<Record<Resource, number>> = { cpu: 1, memory: 1024, network: 1000 };
+
+const quantilesSchema = z.object({ mean: z.number().nonnegative(), p95: z.number().nonnegative() });
+const demandSchema = z.object({ cpu: quantilesSchema, memory: quantilesSchema, network: quantilesSchema });
+const observationSchema = z.object({
+  own: demandSchema,
+  node: z.object({ cpu: z.number().positive(), memory: z.number().positive(), network: z.number().positive() }),
+  coRunners: z.array(demandSchema),
+  slowdown: z.number().min(0.5).max(100),
+});
+
+/**
+ * Reads observations with real slowdown (one JSON object per line, the shape above), as the simulator or the
+ * service's feedback store writes them. A bad line is an error with its line number.
+ */
+export async function readObservations(path: string): Promise<InterferenceObservation[]> {
+  const lines = (await readFile(path, 'utf8')).split('\n');
+  const out: InterferenceObservation[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const parsed = observationSchema.safeParse(JSON.parse(line));
+    if (!parsed.success) throw new Error(`${path}:${i + 1}: ${z.prettifyError(parsed.error)}`);
+    out.push(parsed.data);
+  });
+  return out;
+}
+
+/**
+ * Co-location observations synthesized from a trace, for when no feedback with slowdown exists yet. At one anchor
+ * time, a random candidate and 1–8 co-runners (other trace VMs at the same time) share a node whose capacity per
+ * resource is drawn between 0.6× and 1.6× their summed predicted p95 (at least MIN_NODE), so both overloaded and comfortable nodes
+ * appear. "Predicted" demand is the Resource-Central-like window p95 baseline (what serving would have from the
+ * predictor); the label is the processor-sharing slowdown of the REALIZED horizon demand. The label is a model of
+ * contention, not a measurement: the head learns how forecast demand maps to realized overload.
+ */
+export function synthesizeObservations(dataset: Dataset, rows: Int32Array, count: number, random: () => number): InterferenceObservation[] {
+  const byTime = new Map<number, number[]>();
+  rows.forEach((row) => {
+    if (!dataset.hasHistory[row]) return;
+    const list = byTime.get(dataset.at[row]!) ?? [];
+    list.push(row);
+    byTime.set(dataset.at[row]!, list);
+  });
+  const groups = [...byTime.values()].filter((g) => g.length >= 2);
+  if (groups.length === 0) return [];
+  const predicted = dataset.baselines['rc_window_p95']!;
+  const demand = (row: number): DemandQuantiles => {
+    const q = (r: number) => ({ mean: predicted[row * TARGET_WIDTH + r * 3]!, p95: predicted[row * TARGET_WIDTH + r * 3 + 1]! });
+    return { cpu: q(0), memory: q(1), network: q(2) };
+  };
+  const out: InterferenceObservation[] = [];
+  for (let n = 0; n < count; n++) {
+    const group = groups[Math.floor(random() * groups.length)]!;
+    const picked = [...group].sort(() => random() - 0.5).slice(0, 1 + Math.min(group.length - 1, 1 + Math.floor(random() * 8)));
+    const node = {} as Record<Resource, number>;
+    RESOURCE_ORDER.forEach((r, ri) => {
+      const sumP95 = picked.reduce((s, row) => s + predicted[row * TARGET_WIDTH + ri * 3 + 1]!, 0);
+      node[r] = Math.max(MIN_NODE[r], sumP95 * (0.6 + random()));
+    });
+    const slots = Array.from({ length: HORIZON_SLOTS }, (_, k) => {
+      const d = { cpu: 0, memory: 0, network: 0 };
+      for (const row of picked) {
+        RESOURCE_ORDER.forEach((r, ri) => (d[r] += dataset.horizon[row * 3 * HORIZON_SLOTS + ri * HORIZON_SLOTS + k]!));
+      }
+      return d;
+    });
+    out.push({
+      own: demand(picked[0]!),
+      node,
+      coRunners: picked.slice(1).map(demand),
+      slowdown: processorSharingSlowdown(slots, node),
+    });
+  }
+  return out;
+}
+
+export interface FittedInterference {
+  model: tf.LayersModel;
+  normalization: NormalizationStats;
+  mae: number;
+  baselineMae: number;
+  examples: number;
+}
+
+/** Fits the head on 80 % of the observations; reports MAE of slowdown on the other 20 % against "always 1.0". */
+export async function fitInterference(observations: InterferenceObservation[], seed: number, log: (line: string) => void): Promise<FittedInterference> {
+  if (observations.length < 50) throw new Error(`need at least 50 interference observations, got ${observations.length}`);
+  const width = INTERFERENCE_FEATURE_NAMES.length;
+  const x = new Float32Array(observations.length * width);
+  observations.forEach((o, i) => interferenceFeaturesInto(o.own, o.node, o.coRunners, x, i * width));
+  const y = Float32Array.from(observations, (o) => Math.max(0, o.slowdown - 1));
+  const cut = Math.floor(observations.length * 0.8);
+  const normalization = fitNormalization(x.subarray(0, cut * width), width);
+  applyNormalization(x, normalization);
+  const model = buildInterferenceModel(seed);
+  // Squared error: most nodes are not overloaded (label 0), and an absolute-error fit would predict the median, 0.
+  model.compile({ optimizer: tf.train.adam(3e-3), loss: 'meanSquaredError' });
+  const xs = tf.tensor2d(x.subarray(0, cut * width), [cut, width]);
+  const ys = tf.tensor2d(y.subarray(0, cut), [cut, 1]);
+  try {
+    await model.fit(xs, ys, {
+      epochs: 30,
+      batchSize: 256,
+      verbose: 0,
+      callbacks: {
+        onEpochEnd: async (epoch, logs) => {
+          if ((epoch + 1) % 5 === 0) log(`interference epoch ${epoch + 1}/30  loss ${Number(logs?.['loss']).toFixed(5)}`);
+        },
+      },
+    });
+  } finally {
+    xs.dispose();
+    ys.dispose();
+  }
+  const held = observations.length - cut;
+  const predicted = tf.tidy(() => (model.predict(tf.tensor2d(x.subarray(cut * width), [held, width])) as tf.Tensor).dataSync());
+  let mae = 0;
+  let baselineMae = 0;
+  for (let i = 0; i < held; i++) {
+    mae += Math.abs(predicted[i]! - y[cut + i]!);
+    baselineMae += y[cut + i]!;
+  }
+  return { model, normalization, mae: mae / held, baselineMae: baselineMae / held, examples: observations.length };
+}

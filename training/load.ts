@@ -1,0 +1,24 @@
+import { readTrace } from '../src/traces/open.js';
+import type { TraceRef } from '../src/traces/types.js';
+import { buildDataset, type Dataset } from './dataset.js';
+
+/** Streams a trace into a dataset, logging progress every 50 instances. */
+export async function loadDataset(ref: TraceRef, strideMinutes: number, log: (line: string) => void): Promise<Dataset> {
+  const started = Date.now();
+  let seen = 0;
+  const dataset = await buildDataset(readTrace(ref), {
+    strideMs: strideMinutes * 60_000,
+    onInstance: () => {
+      seen += 1;
+      if (seen % 50 === 0) log(`read ${seen} instances (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    },
+  });
+  log(
+    `dataset: ${dataset.description.examples} examples from ${dataset.description.instances} of ${seen} instances ` +
+      `in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  if (dataset.size === 0) {
+    throw new Error(`${ref.format}:${ref.path} yields no examples (instances need more than 25 h of 5-minute data)`);
+  }
+  return dataset;
+}
