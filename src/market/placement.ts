@@ -8,6 +8,7 @@ import type { Cluster, Resident } from './cluster.js';
 import type { EngineDeps } from './types.js';
 import type { NodeView, ScoredDemand, ScorerSet } from './scorers/index.js';
 import { interferenceUpperBoundGiven } from './scorers/index.js';
+import { fillShares } from './scorers/shares.js';
 import { chanceFit } from './chance.js';
 import { nodeScore, nodeTerms } from './breakdown.js';
 import { copyLoadEstimate, newLoadEstimate } from './loadEstimate.js';
@@ -70,7 +71,7 @@ export function bestNode(
   let found = 0;
   let processed = 0;
   const start = env.cursor % n;
-  const nodeView: NodeView = { node: cluster.nodes[0]!, load: cluster.loads[0]!, interference: null as never };
+  const nodeView: NodeView = { node: cluster.nodes[0]!, load: cluster.loads[0]!, interference: null as never, shares: new Float64Array(3) };
   // One estimate object reused across the scan; the best one is copied out.
   const scratch = newLoadEstimate();
   for (; processed < n && found < env.numToFind; processed++) {
@@ -82,6 +83,7 @@ export function bestNode(
     found++;
     nodeView.node = node;
     nodeView.load = load;
+    fillShares(nodeView, demand);
     const partial = nodeScore(env.scorers.nodeWithoutInterference, demand, nodeView);
     // Branch and bound: if even the best interference terms cannot lift this node above the best so far, skip the
     // estimate. Exact, because a later node replaces the best only when strictly better.
@@ -133,11 +135,14 @@ export function commit(
   instance: Resident['instance'],
 ): PlacedInstance {
   const { cluster } = env;
-  const terms = nodeTerms(env.scorers, demand, {
+  const nodeView: NodeView = {
     node: cluster.nodes[choice.nodeIdx]!,
     load: cluster.loads[choice.nodeIdx]!,
     interference: choice.interference,
-  });
+    shares: new Float64Array(3),
+  };
+  fillShares(nodeView, demand);
+  const terms = nodeTerms(env.scorers, demand, nodeView);
   const resident: Resident = { id: residentId, instance, view, moments: demand.moments };
   cluster.add(choice.nodeIdx, resident);
   return { ...choice, terms, resident };

@@ -4,13 +4,12 @@
  */
 import type { NodeScorer, NodeView, ScoredDemand } from './types.js';
 import { clamp01 } from './types.js';
-import { sharesAfter } from './shares.js';
 
-function spread(d: ScoredDemand, v: NodeView): number {
-  const s = sharesAfter(d, v);
-  const c = s[0];
-  const m = s[1];
-  const n = s[2];
+function spread(_d: ScoredDemand, v: NodeView): number {
+  const s = v.shares;
+  const c = s[0]!;
+  const m = s[1]!;
+  const n = s[2]!;
   const mean = (c + m + n) / 3;
   return Math.sqrt(((c - mean) * (c - mean) + (m - mean) * (m - mean) + (n - mean) * (n - mean)) / 3);
 }

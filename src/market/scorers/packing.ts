@@ -4,11 +4,10 @@
  */
 import type { NodeScorer, NodeView, ScoredDemand } from './types.js';
 import { clamp01 } from './types.js';
-import { sharesAfter } from './shares.js';
 
-function meanShare(d: ScoredDemand, v: NodeView): number {
-  const s = sharesAfter(d, v);
-  return (s[0] + s[1] + s[2]) / 3;
+function meanShare(_d: ScoredDemand, v: NodeView): number {
+  const s = v.shares;
+  return (s[0]! + s[1]! + s[2]!) / 3;
 }
 
 export const packingScorer: NodeScorer = {

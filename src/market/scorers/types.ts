@@ -27,6 +27,8 @@ export interface NodeView {
   node: MarketNode;
   load: NodeLoad;
   interference: LoadInterferenceEstimate;
+  /** Predicted mean share of CPU, memory and network after placement (see shares.ts), filled before scoring. */
+  shares: Float64Array;
 }
 
 export interface BidScorer {
@@ -60,4 +62,5 @@ export interface NodeScorer {
 
 export type Scorer = BidScorer | NodeScorer;
 
-export const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : Number.isFinite(x) ? x : 0);
+/** Clamp into [0, 1]; NaN becomes 0 (it fails both comparisons). */
+export const clamp01 = (x: number): number => (x >= 0 ? (x <= 1 ? x : 1) : 0);
