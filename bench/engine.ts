@@ -1,13 +1,11 @@
 /**
  * Engine benchmark: one clearing round of Parley and of the kube-like baseline on the same synthetic snapshot
  * (default 5,000 nodes, 20,000 running instances, 2,000 pending bids), each timed over several repetitions after a
- * warm-up, interleaved, with a full GC before each; medians of wall and CPU time are reported. Both use the same node sampling (kube's adaptive percentageOfNodesToScore).
+ * warm-up, interleaved; medians of wall and CPU time are reported. Both use the same node sampling (kube's adaptive percentageOfNodesToScore).
  *
  *   npm run bench -- engine --json [--nodes N --running N --pending N --reps N --seed N]
  */
 import { performance } from 'node:perf_hooks';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { clearRound, kubeLikeRound, seededRandom, StatisticalInterferenceModel, StatisticalPredictor } from '../src/market/index.js';
 import type { Plan, Snapshot } from '../src/market/index.js';
 import { engineScenario } from './engineScenario.js';
@@ -31,10 +29,6 @@ function cpuNow(): number {
   return (u.user + u.system) / 1000;
 }
 
-// A full GC before every timed run, so no run pays for the garbage of the one before (the rounds alternate engines).
-v8.setFlagsFromString('--expose-gc');
-const collectGarbage = vm.runInNewContext('gc') as () => void;
-
 interface Timing {
   ms: number[];
   cpuMs: number[];
@@ -42,11 +36,16 @@ interface Timing {
 }
 
 /**
- * Runs every contender once per repetition, interleaved (so load from other processes on this shared machine hits all
- * of them alike), after one warm-up run each for the JIT. Reports medians of wall time and of process CPU time: wall
+ * Runs every contender once per repetition, interleaved (so load from other processes on this shared machine, and
+ * garbage collection debt, fall on all of them alike), after one warm-up run each for the JIT. No forced GC between
+ * runs: a full GC shrinks V8's young generation, which penalizes whichever engine allocates more in a way a long-running
+ * scheduler never sees. Reports medians of wall time and of process CPU time: wall
  * time includes waiting for a core, CPU time does not (it does include V8's GC helper threads).
  */
-function timeAll(reps: number, contenders: Record<string, (rep: number) => Plan>): Record<string, { ms: number; cpuMs: number; plan: Plan }> {
+function timeAll(
+  reps: number,
+  contenders: Record<string, (rep: number) => Plan>,
+): Record<string, { ms: number; cpuMs: number; plan: Plan }> {
   const timings: Record<string, Timing> = {};
   for (const [name, run] of Object.entries(contenders)) {
     run(-1);
@@ -54,7 +53,6 @@ function timeAll(reps: number, contenders: Record<string, (rep: number) => Plan>
   }
   for (let k = 0; k < reps; k++) {
     for (const [name, run] of Object.entries(contenders)) {
-      collectGarbage();
       const t0 = performance.now();
       const c0 = cpuNow();
       const plan = run(k);
