@@ -66,6 +66,44 @@ describe('displacement', () => {
     expect(plan.preemptions[0]).toMatchObject({ instanceId: 'v', reason: 'outbid', preemptorId: 'b', moveToNodeId: 'n2' });
   });
 
+  it('displaces for every instance of a count > 1 bid, never counting one victim twice', () => {
+    // n1 holds two low 3-core instances in 8 cores; the bid wants two 3-core instances: 2 fit only after both leave.
+    const plan = clearRound(
+      snapshot({
+        nodes: [node('n1', { cpu: 8 })],
+        instances: [victim(), instance('w', 'n1', { profile: big, declaredPriority: 'low', effectivePriority: 25, bidPrice: 0.2 })],
+        bids: [bid('b', { profile: big, priority: 'critical', price: 5, count: 2 })],
+      }),
+      deps(),
+    );
+    // Room for one 3-core instance exists (8 − 6 = 2 < 3), so both victims must go for two instances: 8 ≥ 6.
+    expect(plan.preemptions.map((p) => p.instanceId).sort()).toEqual(['v', 'w']);
+    expect(plan.preemptions.every((p) => p.preemptorId === 'b')).toBe(true);
+  });
+
+  it('does not displace when one victim would have to make room twice', () => {
+    const plan = clearRound(
+      snapshot({
+        nodes: [node('n1', { cpu: 6.5 })],
+        instances: [victim()],
+        bids: [bid('b', { profile: big, priority: 'critical', price: 5, count: 2 })],
+      }),
+      deps(),
+    );
+    // Without v there is room for two (6 ≤ 6.5) ... so v alone suffices: exactly one notice.
+    expect(plan.preemptions.map((p) => p.instanceId)).toEqual(['v']);
+    const tight = clearRound(
+      snapshot({
+        nodes: [node('n1', { cpu: 5 })],
+        instances: [victim()],
+        bids: [bid('b', { profile: big, priority: 'critical', price: 5, count: 2 })],
+      }),
+      deps(),
+    );
+    // Even an empty 5-core node cannot hold two 3-core instances: no displacement at all.
+    expect(tight.preemptions).toEqual([]);
+  });
+
   it('respects the per-round eviction cap', () => {
     const plan = clearRound(base(), deps(), { maxEvictionsPerRound: 0 });
     expect(plan.preemptions).toEqual([]);
