@@ -56,6 +56,10 @@ const snapshotArb: fc.Arbitrary<Snapshot> = fc
         usage: fc.double({ min: 0.01, max: 3, noNaN: true }),
         samples: fc.integer({ min: 0, max: 8 }),
         eff: fc.integer({ min: 0, max: 100 }),
+        notice: fc.option(fc.record({ deadlineIn: fc.integer({ min: -600, max: 600 }), moveTo: fc.option(fc.nat(), { nil: null }) }), {
+          nil: null,
+          freq: 4,
+        }),
       }),
       { maxLength: 12 },
     ),
@@ -88,7 +92,7 @@ const snapshotArb: fc.Arbitrary<Snapshot> = fc
       effectivePriority: x.eff,
       uninterruptible: x.uninterruptible,
       penalty: { fee: x.fee, priorityReduction: x.reduction },
-      state: 'running',
+      state: x.notice === null ? ('running' as const) : ('notified' as const),
       startedAt: NOW - x.ageSeconds * 1000,
       interruptions: x.interruptions.map((s) => NOW - s * 1000),
       movedFrom: [],
@@ -98,7 +102,18 @@ const snapshotArb: fc.Arbitrary<Snapshot> = fc
         memory: x.profile.memory.avg * Math.min(1, x.usage),
         network: x.profile.network.avg * x.usage,
       })),
-      notice: null,
+      notice:
+        x.notice === null
+          ? null
+          : {
+              reason: 'drain' as const,
+              noticeGivenSeconds: 60,
+              noticedAt: NOW - 60_000,
+              deadline: NOW + x.notice.deadlineIn * 1000,
+              preemptorId: null,
+              penalty: null,
+              moveToNodeId: x.notice.moveTo === null ? null : nodes[x.notice.moveTo % nodes.length]!.id,
+            },
     }));
     const bids: PendingBid[] = r.bids.map((b, i) => ({
       id: `b${i}`,
@@ -215,6 +230,23 @@ describe('engine invariants', () => {
         }
         expect(new Set(plan.preemptions.map((p) => p.instanceId)).size).toBe(plan.preemptions.length);
         expect(plan.preemptions.length).toBeLessThanOrEqual(cfg.maxEvictionsPerRound);
+      }),
+      runs,
+    );
+  });
+
+  it('a bid displaces only instances at least priorityGap below it', () => {
+    fc.assert(
+      fc.property(snapshotArb, (s) => {
+        const plan = clearRound(s, deps(3));
+        for (const p of plan.preemptions.filter((x) => x.reason === 'outbid')) {
+          const victim = s.instances.find((i) => i.id === p.instanceId)!;
+          const bid = s.bids.find((b) => b.id === p.preemptorId)!;
+          const outcome = plan.outcomes.find((o) => o.bidId === bid.id)!;
+          const bidPriority = outcome.score!.terms.find((t) => t.name === 'priority')!.raw;
+          expect(victim.effectivePriority).toBeLessThanOrEqual(bidPriority - defaultEngineConfig.priorityGap);
+          expect(victim.state).toBe('running');
+        }
       }),
       runs,
     );
