@@ -15,6 +15,7 @@ import { randomId, systemClock, type PredictionProvider, type ServiceContext } f
 import { ensureOperatorToken } from './service/ensureOperatorToken.js';
 import { loadDemoCluster } from './service/loadDemoCluster.js';
 import { createMetrics } from './service/metrics.js';
+import { PrincipalCache } from './service/principalCache.js';
 
 export interface RunningServer {
   port: number;
@@ -47,6 +48,7 @@ export async function startServer({ config, logger, engine, predictions }: Serve
     engine,
     historySamples: config.historySamples,
     newId: randomId,
+    principals: new PrincipalCache(),
     rounds: { bidArrived: () => loopRef.loop?.bidArrived() },
   };
 
