@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import type { InterferenceModel, Predictor } from '../market/types.js';
 import type { MarketEngine } from '../scheduler/engine.js';
+import type { PrincipalCache } from './principalCache.js';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -46,6 +47,8 @@ export interface ServiceContext {
   /** Feedback samples per instance given to the predictor (config `historySamples`). */
   historySamples: number;
   newId(prefix: string): string;
+  /** Authenticated secrets of this process (see principalCache.ts). */
+  principals: PrincipalCache;
 }
 
 export const randomId = (prefix: string): string => `${prefix}_${randomUUID().replaceAll('-', '')}`;

@@ -63,6 +63,20 @@ describe('POST /submit_bid and /bids/{id}', () => {
     expect(after.body.score.terms.length).toBeGreaterThan(0);
   });
 
+  it('explains a bid that cannot be placed', async () => {
+    const client = await env.svc.newClient();
+    const huge = await call(env.svc.app, 'POST', '/submit_workload_profile', {
+      token: client.apiKey,
+      body: webProfile({ memory: { avg: 500_000, peak: 1_000_000 } }), // larger than any test node (65 536 MiB)
+    });
+    const bid = await call(env.svc.app, 'POST', '/submit_bid', { token: client.apiKey, body: { profileId: huge.body.profileId, price: 5 } });
+    await env.svc.round();
+    const view = await call(env.svc.app, 'GET', `/bids/${bid.body.bidId}`, { token: client.apiKey });
+    expect(['pending', 'rejected']).toContain(view.body.state);
+    expect(view.body.reason).toBe('capacity');
+    expect(view.body.instanceIds).toEqual([]);
+  });
+
   it('withdraws a pending bid, and refuses to withdraw a decided one', async () => {
     const c = await clientWithProfile();
     const pending = await call(env.svc.app, 'POST', '/submit_bid', { token: c.apiKey, body: { profileId: c.profileId, price: 5 } });

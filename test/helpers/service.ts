@@ -13,6 +13,7 @@ import { noRoundTrigger, randomId, type ServiceContext } from '../../src/service
 import { createClient } from '../../src/service/createClient.js';
 import { ensureOperatorToken } from '../../src/service/ensureOperatorToken.js';
 import { createMetrics } from '../../src/service/metrics.js';
+import { PrincipalCache } from '../../src/service/principalCache.js';
 import { openTestDatabase } from './database.js';
 
 export const ONE_MIB = 1024 * 1024;
@@ -47,6 +48,7 @@ export async function createTestService(database: Database): Promise<TestService
     engine,
     historySamples: 60,
     newId: randomId,
+    principals: new PrincipalCache(),
     rounds: noRoundTrigger,
   };
   const operatorToken = `op-test-${randomId('t')}`;
