@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { ZodError } from 'zod';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
 import type { EngineConfig } from './market/index.js';
+import { ModelRegistry } from './model/registry.js';
 import { bindMarketEngine, statisticalModels } from './scheduler/marketEngine.js';
 import { startServer } from './server.js';
 
@@ -33,7 +34,16 @@ try {
 }
 
 const logger = pino({ level: config.logLevel });
-const server = await startServer({ config, logger, engine, predictions: statisticalModels() });
+// The learned model named by models/active.json serves when it loads and validates; otherwise (no pointer,
+// corrupt or incompatible model) the engine's statistical models serve and decisions record modelVersion null.
+const models = new ModelRegistry({
+  modelsDir: process.env['PARLEY_MODELS_DIR'] ?? 'models',
+  fallback: statisticalModels().current(),
+  log: (message) => logger.info(message),
+});
+const activeModel = await models.activateFromPointer();
+logger.info({ modelVersion: activeModel }, activeModel ? 'learned model active' : 'statistical predictor active');
+const server = await startServer({ config, logger, engine, predictions: models });
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -102,11 +102,14 @@ export interface FittedInterference {
   model: tf.LayersModel;
   normalization: NormalizationStats;
   mae: number;
+  rmse: number;
+  /** The same errors for "always 1.0" (no interference), the head's natural baseline. */
   baselineMae: number;
+  baselineRmse: number;
   examples: number;
 }
 
-/** Fits the head on 80 % of the observations; reports MAE of slowdown on the other 20 % against "always 1.0". */
+/** Fits the head on 80 % of the observations; reports MAE and RMSE of slowdown on the other 20 % against "always 1.0". */
 export async function fitInterference(observations: InterferenceObservation[], seed: number, log: (line: string) => void): Promise<FittedInterference> {
   if (observations.length < 50) throw new Error(`need at least 50 interference observations, got ${observations.length}`);
   const width = INTERFERENCE_FEATURE_NAMES.length;
@@ -139,10 +142,22 @@ export async function fitInterference(observations: InterferenceObservation[], s
   const held = observations.length - cut;
   const predicted = tf.tidy(() => (model.predict(tf.tensor2d(x.subarray(cut * width), [held, width])) as tf.Tensor).dataSync());
   let mae = 0;
+  let sq = 0;
   let baselineMae = 0;
+  let baselineSq = 0;
   for (let i = 0; i < held; i++) {
     mae += Math.abs(predicted[i]! - y[cut + i]!);
+    sq += (predicted[i]! - y[cut + i]!) ** 2;
     baselineMae += y[cut + i]!;
+    baselineSq += y[cut + i]! ** 2;
   }
-  return { model, normalization, mae: mae / held, baselineMae: baselineMae / held, examples: observations.length };
+  return {
+    model,
+    normalization,
+    mae: mae / held,
+    rmse: Math.sqrt(sq / held),
+    baselineMae: baselineMae / held,
+    baselineRmse: Math.sqrt(baselineSq / held),
+    examples: observations.length,
+  };
 }

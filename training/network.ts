@@ -22,8 +22,15 @@ export function buildUtilizationModel(seed: number): tf.LayersModel {
   return model;
 }
 
-/** Label row per resource: a weight, the reference value, and HORIZON_SLOTS samples (ratios to scale). */
-export const LABEL_STRIDE = 2 + HORIZON_SLOTS;
+/** Label row per resource: weight, reference, realized p95 and p99, then HORIZON_SLOTS samples (ratios to scale). */
+export const LABEL_STRIDE = 4 + HORIZON_SLOTS;
+
+/**
+ * Weight of the absolute error against the realized horizon p95/p99 next to the pinball term. Pinball alone
+ * targets the per-sample quantile; the evaluation also scores |prediction − realized p95 of the hour|, and the
+ * two differ for short, bursty hours. Calibration afterwards restores coverage.
+ */
+const REALIZED_QUANTILE_WEIGHT = 1;
 export const LABEL_WIDTH = RESOURCE_ORDER.length * LABEL_STRIDE;
 
 /**
@@ -31,7 +38,8 @@ export const LABEL_WIDTH = RESOURCE_ORDER.length * LABEL_STRIDE;
  * scale, so the loss weighs absolute error like the evaluation does; ref: the reference feature the outputs are
  * residuals over, see OUTPUT_REFERENCE_FEATURE; s: realized samples of the horizon as ratios). ŷ = ref + output.
  * Per resource: w·|ŷ_mean − mean(s)| + w·mean_k ρ_0.95(s_k − ŷ_p95) + w·mean_k ρ_0.99(s_k − ŷ_p99), where
- * ρ_τ(u) = max(τu, (τ − 1)u) is the pinball loss, whose minimizer is the τ-quantile of the horizon's samples.
+ * ρ_τ(u) = max(τu, (τ − 1)u) is the pinball loss, whose minimizer is the τ-quantile of the horizon's samples,
+ * plus REALIZED_QUANTILE_WEIGHT · w · |ŷ_q − q_realized| for q = p95, p99.
  */
 export function utilizationLoss(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
@@ -40,7 +48,9 @@ export function utilizationLoss(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
       const base = r * LABEL_STRIDE;
       const w = yTrue.slice([0, base], [-1, 1]);
       const ref = yTrue.slice([0, base + 1], [-1, 1]);
-      const s = yTrue.slice([0, base + 2], [-1, HORIZON_SLOTS]);
+      const realizedP95 = yTrue.slice([0, base + 2], [-1, 1]);
+      const realizedP99 = yTrue.slice([0, base + 3], [-1, 1]);
+      const s = yTrue.slice([0, base + 4], [-1, HORIZON_SLOTS]);
       const mean = tf.add(ref, yPred.slice([0, r * 3], [-1, 1]));
       const p95 = tf.add(ref, yPred.slice([0, r * 3 + 1], [-1, 1]));
       const p99 = tf.add(ref, yPred.slice([0, r * 3 + 2], [-1, 1]));
@@ -49,7 +59,12 @@ export function utilizationLoss(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
         const u = tf.sub(s, q);
         return tf.mean(tf.maximum(tf.mul(u, tau), tf.mul(u, tau - 1)), 1, true);
       };
-      total = tf.add(total, tf.mean(tf.mul(w, tf.add(tf.add(meanLoss, pin(p95, 0.95)), pin(p99, 0.99)))));
+      const realized = tf.mul(
+        REALIZED_QUANTILE_WEIGHT,
+        tf.add(tf.abs(tf.sub(p95, realizedP95)), tf.abs(tf.sub(p99, realizedP99))),
+      );
+      const perExample = tf.addN([meanLoss, pin(p95, 0.95), pin(p99, 0.99), realized]);
+      total = tf.add(total, tf.mean(tf.mul(w, perExample)));
     });
     return total as tf.Scalar;
   });

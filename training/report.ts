@@ -1,5 +1,5 @@
 import type { EvaluationReport } from './evaluation.js';
-import { bestBaseline } from './evaluation.js';
+import { bestBaseline, requiredCoverage } from './evaluation.js';
 
 const fmt = (x: number | undefined) => (x === undefined ? '' : Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4));
 
@@ -18,6 +18,12 @@ export function formatTable(report: EvaluationReport): string {
     if (t.model) {
       const [best, bm] = bestBaseline(t);
       rows.push([target, `Δ MAE vs best (${best})`, `${(((t.model.mae - bm.mae) / bm.mae) * 100).toFixed(1)}%`, '', '', '', '', '']);
+      const minCoverage = requiredCoverage(target);
+      if (minCoverage > 0) {
+        const [covered, cm] = bestBaseline(t, minCoverage);
+        const label = `Δ MAE vs best with coverage ≥ ${minCoverage} (${covered})`;
+        rows.push([target, label, `${(((t.model.mae - cm.mae) / cm.mae) * 100).toFixed(1)}%`, '', '', '', '', '']);
+      }
     }
   }
   const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));

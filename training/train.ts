@@ -86,7 +86,10 @@ async function main(): Promise<void> {
     ? `feedback with observed slowdown: ${feedbackPath} (${observations.length} observations)`
     : `synthetic co-location of ${ref.format} trace VMs, processor-sharing slowdown label (${observations.length} observations); no feedback with observed slowdown was available`;
   const interference = await fitInterference(observations, seed, log);
-  log(`interference head: held-out MAE of slowdown ${interference.mae.toFixed(4)} (always-1.0 baseline ${interference.baselineMae.toFixed(4)})`);
+  log(
+    `interference head, held-out slowdown: MAE ${interference.mae.toFixed(4)}, RMSE ${interference.rmse.toFixed(4)} ` +
+      `(always 1.0: MAE ${interference.baselineMae.toFixed(4)}, RMSE ${interference.baselineRmse.toFixed(4)})`,
+  );
 
   const trainedRows = [...parts.fit, ...parts.validation];
   const trainedInstances = [...new Set(trainedRows.map((r) => `${ref.format}:${dataset.instanceIds[dataset.instance[r]!]}`))].sort();
@@ -126,7 +129,11 @@ async function main(): Promise<void> {
       fitExamples: fitted.fitExamples,
       validationExamples: parts.validation.length,
       meanScale: fitted.meanScale,
-      interference: { examples: interference.examples, heldOutMae: interference.mae, alwaysOneMae: interference.baselineMae },
+      interference: {
+        examples: interference.examples,
+        heldOut: { mae: interference.mae, rmse: interference.rmse },
+        alwaysOne: { mae: interference.baselineMae, rmse: interference.baselineRmse },
+      },
       seconds: (Date.now() - started) / 1000,
     },
     metrics: report as unknown as ModelManifest['metrics'],

@@ -50,7 +50,7 @@ export const ACTIVE_POINTER = 'active.json';
  * disposed when its last lease is released. A failed activation leaves the active version serving.
  */
 export class ModelRegistry {
-  private current: Entry | null = null;
+  private activeEntry: Entry | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly log: (message: string) => void;
 
@@ -59,11 +59,22 @@ export class ModelRegistry {
   }
 
   get activeVersion(): string | null {
-    return this.current?.loaded.version ?? null;
+    return this.activeEntry?.loaded.version ?? null;
+  }
+
+  /**
+   * The models to use right now, without a lease: for a caller that uses them synchronously (the service's
+   * clearing round reads `current()` and runs the pure engine without awaiting). This is the service's
+   * `PredictionProvider` shape. A caller that awaits while holding the models must use `acquire()`.
+   */
+  current(): ServingModels {
+    const entry = this.activeEntry;
+    if (!entry) return { version: null, ...this.options.fallback };
+    return { version: entry.loaded.version, predictor: entry.loaded.predictor, interference: entry.loaded.interference };
   }
 
   acquire(): ModelLease {
-    const entry = this.current;
+    const entry = this.activeEntry;
     if (!entry) {
       const { predictor, interference } = this.options.fallback;
       return { version: null, predictor, interference, release: () => {} };
@@ -86,10 +97,10 @@ export class ModelRegistry {
   /** Loads and swaps in `version`; rejects (and keeps the active version) if it is corrupt or incompatible. */
   activate(version: string, options: { persist?: boolean } = {}): Promise<string> {
     const run = this.queue.then(async () => {
-      if (this.current?.loaded.version === version) return version;
+      if (this.activeEntry?.loaded.version === version) return version;
       const loaded = await (this.options.load ?? loadVersion)(this.options.modelsDir, version);
-      const previous = this.current;
-      this.current = { loaded, leases: 0, retired: false };
+      const previous = this.activeEntry;
+      this.activeEntry = { loaded, leases: 0, retired: false };
       if (previous) {
         previous.retired = true;
         this.disposeIfIdle(previous);
@@ -105,8 +116,8 @@ export class ModelRegistry {
   /** Serves the statistical fallback again. */
   deactivate(): Promise<void> {
     const run = this.queue.then(() => {
-      const previous = this.current;
-      this.current = null;
+      const previous = this.activeEntry;
+      this.activeEntry = null;
       if (previous) {
         previous.retired = true;
         this.disposeIfIdle(previous);

@@ -134,3 +134,16 @@ describe('ModelRegistry', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
 });
+
+describe('ModelRegistry.current (the service PredictionProvider shape)', () => {
+  it('returns the fallback, then the active version, without leases', async () => {
+    const r = registry();
+    expect(r.current().version).toBeNull();
+    await r.activate('v1');
+    const models = r.current();
+    expect(models.version).toBe('v1');
+    expect(predictOnce(models).modelVersion).toBe('v1');
+    await r.close();
+    expect(r.current().version).toBeNull();
+  });
+});
