@@ -1,4 +1,5 @@
-import { EWMA_HALF_LIFE_MS, HISTORY_WINDOW_MS, RESOURCE_ORDER } from '../src/features/spec.js';
+import { EWMA_HALF_LIFE_MS, RESOURCE_ORDER } from '../src/features/spec.js';
+import { recentWindow, type RecentWindow } from '../src/features/window.js';
 import { ewma, mean, sortedQuantile, std } from '../src/features/stats.js';
 import type { PredictorInput, Quantiles, Resource } from '../src/market/types.js';
 
@@ -8,21 +9,6 @@ import type { PredictorInput, Quantiles, Resource } from '../src/market/types.js
  * (mean = avg, tails = peak), which is what any of them would do for a new instance.
  */
 export type BaselineEstimate = Record<Resource, Quantiles>;
-
-/** The recent window of one resource, prepared once per input and shared by every baseline. */
-export interface Window {
-  values: Float64Array;
-  times: Float64Array;
-  sorted: Float64Array;
-}
-
-/** An input with its per-resource windows (null when the input has no history). */
-export interface BaselineContext {
-  input: PredictorInput;
-  windows: Record<Resource, Window> | null;
-}
-
-export type Baseline = (context: BaselineContext) => BaselineEstimate;
 
 /** One-sided normal quantiles: z(0.95) = 1.645, z(0.99) = 2.326 (k in "mean + k·σ"). */
 const Z95 = 1.645;
@@ -34,18 +20,35 @@ const VPA_BUCKET_RATIO = 1.05;
 /** First bucket width per resource: VPA uses 0.01 cores for CPU and 10 MB for memory; 0.01 Mbps for network. */
 const VPA_FIRST_BUCKET: Readonly<Record<Resource, number>> = { cpu: 0.01, memory: 10e6 / 2 ** 20, network: 0.01 };
 
-export function baselineContext(input: PredictorInput): BaselineContext {
-  const { history } = input;
-  if (history.length === 0) return { input, windows: null };
-  const cutoff = history[history.length - 1]!.at - HISTORY_WINDOW_MS;
-  let start = history.length;
-  while (start > 0 && history[start - 1]!.at > cutoff) start--;
-  const recent = history.slice(start);
-  const times = Float64Array.from(recent, (s) => s.at);
-  const window = (r: Resource): Window => {
-    const values = Float64Array.from(recent, (s) => s[r]);
-    return { values, times, sorted: Float64Array.from(values).sort() };
+/** The recent window of one resource, prepared once per input and shared by every baseline. */
+export interface Window {
+  values: Float64Array;
+  times: Float64Array;
+  sorted: Float64Array;
+  /** VPA's decay weights per sample, shared by the three resources (they share `times`). */
+  decay: () => Float64Array;
+}
+
+/** An input with its per-resource windows (null when the input has no history). */
+export interface BaselineContext {
+  input: PredictorInput;
+  windows: Record<Resource, Window> | null;
+}
+
+export type Baseline = (context: BaselineContext) => BaselineEstimate;
+
+/** `recent` may be passed when the caller already built it (the dataset builder shares it with the features). */
+export function baselineContext(input: PredictorInput, recent: RecentWindow | null = recentWindow(input.history)): BaselineContext {
+  if (!recent) return { input, windows: null };
+  let decay: Float64Array | null = null;
+  const decayWeights = () => {
+    if (!decay) {
+      const newest = recent.times[recent.times.length - 1]!;
+      decay = Float64Array.from(recent.times, (t) => 2 ** (-(newest - t) / VPA_HALF_LIFE_MS));
+    }
+    return decay;
   };
+  const window = (r: Resource): Window => ({ values: recent.values[r], times: recent.times, sorted: recent.sorted[r], decay: decayWeights });
   return { input, windows: { cpu: window('cpu'), memory: window('memory'), network: window('network') } };
 }
 
@@ -64,27 +67,27 @@ function perResource(context: BaselineContext, estimate: (w: Window, r: Resource
  * VPA recommender's CPU histogram: 0.01 cores, ratio 1.05), sample weights halving every `halfLifeMs` back from
  * the newest sample. Returns the upper bound of the bucket where the cumulative weight reaches q.
  */
-function decayedQuantiles(w: Window, qs: readonly number[], first: number, halfLifeMs: number): number[] {
-  const newest = w.times[w.times.length - 1]!;
-  const weights = new Map<number, number>();
-  let total = 0;
+function decayedQuantiles(w: Window, qs: readonly number[], first: number): number[] {
+  const decay = w.decay();
   const logRatio = Math.log(VPA_BUCKET_RATIO);
+  // Bucket b spans [first·(r^b − 1)/(r − 1), first·(r^(b+1) − 1)/(r − 1)).
+  const bucketOf = (v: number) => Math.max(0, Math.floor(Math.log1p((v * (VPA_BUCKET_RATIO - 1)) / first) / logRatio));
+  const buckets = bucketOf(w.sorted[w.sorted.length - 1]!) + 1;
+  const weights = new Float64Array(buckets);
+  let total = 0;
   for (let i = 0; i < w.values.length; i++) {
-    // Bucket b spans [first·(r^b − 1)/(r − 1), first·(r^(b+1) − 1)/(r − 1)).
-    const b = Math.floor(Math.log1p((w.values[i]! * (VPA_BUCKET_RATIO - 1)) / first) / logRatio);
-    const weight = 2 ** (-(newest - w.times[i]!) / halfLifeMs);
-    weights.set(b, (weights.get(b) ?? 0) + weight);
+    const weight = decay[i]!;
+    weights[bucketOf(w.values[i]!)]! += weight;
     total += weight;
   }
-  const buckets = [...weights.keys()].sort((a, b) => a - b);
   const upper = (b: number) => (first * (VPA_BUCKET_RATIO ** (b + 1) - 1)) / (VPA_BUCKET_RATIO - 1);
   return qs.map((q) => {
     let acc = 0;
-    for (const b of buckets) {
-      acc += weights.get(b)!;
+    for (let b = 0; b < buckets; b++) {
+      acc += weights[b]!;
       if (acc >= q * total) return upper(b);
     }
-    return upper(buckets[buckets.length - 1]!);
+    return upper(buckets - 1);
   });
 }
 
@@ -119,7 +122,7 @@ export const BASELINES: Readonly<Record<string, Baseline>> = {
   koord_mean_k_sigma: (context) => perResource(context, meanPlusKSigma),
   vpa_decayed_p90: (context) =>
     perResource(context, (w, r) => {
-      const [p90, p99] = decayedQuantiles(w, [0.9, 0.99], VPA_FIRST_BUCKET[r], VPA_HALF_LIFE_MS);
+      const [p90, p99] = decayedQuantiles(w, [0.9, 0.99], VPA_FIRST_BUCKET[r]);
       return { mean: mean(w.values), p95: p90! * VPA_MARGIN, p99: p99! * VPA_MARGIN };
     }),
   max_p95_k_sigma: (context) =>

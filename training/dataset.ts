@@ -1,6 +1,7 @@
 import { extractFeaturesInto, predictionScale } from '../src/features/extract.js';
 import { traceExamples, type ExampleOptions } from '../src/features/examples.js';
 import { FEATURE_NAMES, HORIZON_MS, RESOURCE_ORDER } from '../src/features/spec.js';
+import { recentWindow } from '../src/features/window.js';
 import type { TraceInstance } from '../src/traces/types.js';
 import { baselineContext, BASELINES, BASELINE_NAMES } from './baselines.js';
 
@@ -93,7 +94,8 @@ export async function buildDataset(instances: AsyncIterable<TraceInstance>, opti
         count += 1;
         firstAt = Math.min(firstAt, example.at);
         lastAt = Math.max(lastAt, example.at);
-        extractFeaturesInto(input, features.data, features.row());
+        const recent = recentWindow(input.history);
+        extractFeaturesInto(input, features.data, features.row(), recent);
         const scale = predictionScale(input.profile);
         const so = scales.row();
         const ho = horizon.row();
@@ -107,7 +109,7 @@ export async function buildDataset(instances: AsyncIterable<TraceInstance>, opti
           actual.data[ao + ri * 3 + 2] = example.target.p99[r];
         });
         horizonCount.data[horizonCount.row()] = Math.min(HORIZON_SLOTS, example.target.samples.cpu.length);
-        const context = baselineContext(input);
+        const context = baselineContext(input, recent);
         for (const name of BASELINE_NAMES) {
           const estimate = BASELINES[name]!(context);
           const grow = baselines[name]!;

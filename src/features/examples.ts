@@ -42,10 +42,11 @@ export function* traceExamples(instance: TraceInstance, options: ExampleOptions 
   const slotsPerHorizon = HORIZON_MS / (instance.intervalSeconds * 1000);
   const minTarget = Math.max(1, Math.ceil(slotsPerHorizon * (options.minTargetCoverage ?? 0.5)));
   const profile = declareProfile(instance, options.declarationWindowMs ?? DECLARATION_WINDOW_MS);
-  const lastAt = samples[samples.length - 1]!.at;
+  // The last sample covers [lastAt, lastAt + interval): a horizon ending there is complete.
+  const endAt = samples[samples.length - 1]!.at + instance.intervalSeconds * 1000;
   let historyStart = 0;
   let targetStart = 0;
-  for (let t = samples[0]!.at + (options.declarationWindowMs ?? DECLARATION_WINDOW_MS); t + HORIZON_MS <= lastAt + 1; t += strideMs) {
+  for (let t = samples[0]!.at + (options.declarationWindowMs ?? DECLARATION_WINDOW_MS); t + HORIZON_MS <= endAt; t += strideMs) {
     while (historyStart < samples.length && samples[historyStart]!.at < t - HISTORY_WINDOW_MS) historyStart++;
     while (targetStart < samples.length && samples[targetStart]!.at < t) targetStart++;
     let targetEnd = targetStart;

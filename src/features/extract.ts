@@ -1,4 +1,4 @@
-import type { FeedbackSample, PredictorInput, Resource, WorkloadProfile } from '../market/types.js';
+import type { PredictorInput, Resource, WorkloadProfile } from '../market/types.js';
 import {
   EWMA_HALF_LIFE_MS,
   FEATURE_NAMES,
@@ -6,7 +6,8 @@ import {
   RESOURCE_ORDER,
   SCALE_FLOOR,
 } from './spec.js';
-import { ewma, max, mean, sortedQuantile, std } from './stats.js';
+import { ewma, mean, sortedQuantile, std } from './stats.js';
+import { recentWindow, type RecentWindow } from './window.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -21,13 +22,13 @@ export function predictionScale(profile: WorkloadProfile): Record<Resource, numb
   return { cpu: scale('cpu'), memory: scale('memory'), network: scale('network') };
 }
 
-/** Index of the first sample with `at > cutoff` (history is oldest first). */
-function firstAfter(history: readonly FeedbackSample[], cutoff: number): number {
+/** Index of the first time > cutoff in ascending `times`. */
+function firstTimeAfter(times: Float64Array, cutoff: number): number {
   let lo = 0;
-  let hi = history.length;
+  let hi = times.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (history[mid]!.at > cutoff) hi = mid;
+    if (times[mid]! > cutoff) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -36,36 +37,39 @@ function firstAfter(history: readonly FeedbackSample[], cutoff: number): number 
 /**
  * Writes the feature row of one input into `out` at `offset` (length FEATURE_NAMES.length), raw (not yet
  * z-scored: see normalize.ts). The one place features are defined; training and serving both call it.
+ * `window` may be passed when the caller already built it from `input.history`.
  */
-export function extractFeaturesInto(input: PredictorInput, out: Float32Array, offset: number): void {
-  const { profile, history } = input;
+export function extractFeaturesInto(
+  input: PredictorInput,
+  out: Float32Array,
+  offset: number,
+  window: RecentWindow | null = recentWindow(input.history),
+): void {
+  const { profile } = input;
   const scale = predictionScale(profile);
   let k = offset;
   const put = (value: number) => {
     out[k++] = Number.isFinite(value) ? value : 0;
   };
 
-  const hasHistory = history.length > 0;
-  const lastAt = hasHistory ? history[history.length - 1]!.at : 0;
-  const start = hasHistory ? firstAfter(history, lastAt - HISTORY_WINDOW_MS) : 0;
-  const window = history.slice(start);
-  const spanMs = hasHistory ? lastAt - window[0]!.at : 0;
-  const hourAngle = (2 * Math.PI * ((lastAt % DAY_MS) / DAY_MS));
+  const times = window?.times ?? new Float64Array(0);
+  const lastAt = window ? times[times.length - 1]! : 0;
+  const spanMs = window ? lastAt - times[0]! : 0;
+  const hourAngle = 2 * Math.PI * ((lastAt % DAY_MS) / DAY_MS);
 
   // Shared features, in SHARED_FEATURES order.
-  put(hasHistory ? 1 : 0);
+  put(window ? 1 : 0);
   put(Math.min(1, spanMs / HISTORY_WINDOW_MS));
-  put(hasHistory ? Math.sin(hourAngle) : 0);
-  put(hasHistory ? Math.cos(hourAngle) : 0);
+  put(window ? Math.sin(hourAngle) : 0);
+  put(window ? Math.cos(hourAngle) : 0);
   put(profile.burst.probability);
   put(Math.log1p(Math.max(0, profile.burst.magnitude.p90)));
 
-  const times = window.map((s) => s.at);
-  const from = (cutoff: number) => firstAfter(window, cutoff);
-  const i1h = from(lastAt - HOUR_MS);
-  const i6h = from(lastAt - 6 * HOUR_MS);
+  const i1h = firstTimeAfter(times, lastAt - HOUR_MS);
+  const i6h = firstTimeAfter(times, lastAt - 6 * HOUR_MS);
   // The same hour one day earlier as the hour being predicted: (lastAt - 24h, lastAt - 23h].
-  const iDayAgoEnd = from(lastAt - 23 * HOUR_MS);
+  const iDayAgoEnd = firstTimeAfter(times, lastAt - 23 * HOUR_MS);
+  const haveDayAgo = spanMs >= 23 * HOUR_MS && iDayAgoEnd > 0;
 
   for (const r of RESOURCE_ORDER) {
     const s = scale[r];
@@ -73,7 +77,7 @@ export function extractFeaturesInto(input: PredictorInput, out: Float32Array, of
     const declaredPeak = profile[r].peak / s;
     put(Math.log(s));
     put(declaredAvg);
-    if (!hasHistory) {
+    if (!window) {
       // No history: the declaration is the best prior, so history features repeat it (means = avg, tails = peak).
       put(declaredAvg); // last
       put(declaredAvg); // mean_1h
@@ -88,25 +92,24 @@ export function extractFeaturesInto(input: PredictorInput, out: Float32Array, of
       put(declaredPeak); // day_ago_p95
       continue;
     }
-    const values = new Float64Array(window.length);
-    for (let i = 0; i < window.length; i++) values[i] = window[i]![r] / s;
-    const sorted24 = Float64Array.from(values).sort();
+    const values = window.values[r];
+    const sorted = window.sorted[r];
     const last6 = values.subarray(i6h);
-    const mean24 = mean(values);
-    put(values[values.length - 1]!);
-    put(mean(values.subarray(i1h)));
-    put(mean(last6));
+    const mean24 = mean(values) / s;
+    const p95of24 = sortedQuantile(sorted, 0.95) / s;
+    put(values[values.length - 1]! / s);
+    put(mean(values.subarray(i1h)) / s);
+    put(mean(last6) / s);
     put(mean24);
-    put(sortedQuantile(Float64Array.from(last6).sort(), 0.95));
-    put(sortedQuantile(sorted24, 0.95));
-    put(max(values));
-    put(std(values));
-    put(ewma(values, times, EWMA_HALF_LIFE_MS));
-    const dayAgo = values.subarray(0, iDayAgoEnd);
+    put(sortedQuantile(last6.slice().sort(), 0.95) / s);
+    put(p95of24);
+    put(sorted[sorted.length - 1]! / s);
+    put(std(values) / s);
+    put(ewma(values, times, EWMA_HALF_LIFE_MS) / s);
     // Less than a day of history: fall back to the day's statistics so the feature stays on the same scale.
-    const haveDayAgo = spanMs >= 23 * HOUR_MS && dayAgo.length > 0;
-    put(haveDayAgo ? mean(dayAgo) : mean24);
-    put(haveDayAgo ? sortedQuantile(Float64Array.from(dayAgo).sort(), 0.95) : sortedQuantile(sorted24, 0.95));
+    const dayAgo = values.subarray(0, iDayAgoEnd);
+    put(haveDayAgo ? mean(dayAgo) / s : mean24);
+    put(haveDayAgo ? sortedQuantile(dayAgo.slice().sort(), 0.95) / s : p95of24);
   }
   if (k - offset !== FEATURE_NAMES.length) {
     throw new Error(`feature extraction wrote ${k - offset} values, spec has ${FEATURE_NAMES.length}`);

@@ -10,3 +10,4 @@ export {
   processorSharingSlowdown,
   type DemandQuantiles,
 } from './interference.js';
+export { recentWindow, type RecentWindow } from './window.js';

@@ -42,8 +42,15 @@ export function ewma(values: ArrayLike<number>, times: ArrayLike<number>, halfLi
   if (values.length === 0) return Number.NaN;
   const tau = halfLifeMs / Math.LN2;
   let level = values[0]!;
+  // Sampling is nearly always regular, so exp() is computed once per distinct step, not once per sample.
+  let lastStep = Number.NaN;
+  let keep = 0;
   for (let i = 1; i < values.length; i++) {
-    const keep = Math.exp(-(times[i]! - times[i - 1]!) / tau);
+    const step = times[i]! - times[i - 1]!;
+    if (step !== lastStep) {
+      keep = Math.exp(-step / tau);
+      lastStep = step;
+    }
     level = keep * level + (1 - keep) * values[i]!;
   }
   return level;

@@ -9,7 +9,7 @@ import type { RoundContext } from './context.js';
 import type { ClearingResult } from './clearing.js';
 import type { Resident } from './cluster.js';
 import { RESOURCES } from './types.js';
-import { observedUse } from './observed.js';
+import { emptyObservedUse, observedUse } from './observed.js';
 import { interrupt } from './interrupt.js';
 import { explainTerm } from './notice.js';
 import { feeOf } from './victimCost.js';
@@ -24,11 +24,12 @@ export function evictLowUtilization(ctx: RoundContext, cleared: ClearingResult):
   for (const s of cleared.scarce) wanted += s.bid.count;
 
   const idle: { r: Resident; nodeIdx: number; ratio: number }[] = [];
+  const observed = emptyObservedUse();
   for (let i = 0; i < cluster.nodes.length; i++) {
     for (const r of cluster.residents[i]!) {
       const inst = r.instance;
       if (inst === null || inst.nodeId !== cluster.nodes[i]!.id || ctx.noticed.has(inst.id)) continue;
-      const seen = observedUse(inst.history, config.minFeedbackSamples);
+      const seen = observedUse(inst.history, config.minFeedbackSamples, observed);
       if (seen === null) continue;
       let ratio = 0;
       let declared = 0;

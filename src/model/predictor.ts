@@ -6,7 +6,7 @@ import { ratiosToPredictions, type UtilizationNetwork } from './utilization.js';
 export class TfjsPredictor implements Predictor {
   constructor(
     readonly version: string,
-    private readonly network: UtilizationNetwork,
+    readonly network: UtilizationNetwork,
   ) {}
 
   predict(inputs: readonly PredictorInput[]): Prediction[] {

@@ -41,7 +41,7 @@ export async function idempotent<T>(
   if (key === undefined) return ctx.db.transaction(run);
   if (key.length === 0 || key.length > 255) {
     throw new DomainError('validation_failed', 'Idempotency-Key must be 1 to 255 characters', [
-      { path: 'header:Idempotency-Key', message: 'must be 1 to 255 characters' },
+      { path: 'header:$["idempotency-key"]', message: 'must be 1 to 255 characters' },
     ]);
   }
   const requestHash = createHash('sha256').update(JSON.stringify(scope.request)).digest('hex');

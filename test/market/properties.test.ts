@@ -1,7 +1,7 @@
 /** Property-based tests of the engine's hard invariants over random clusters, profiles and bid streams. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { clearRound, normalQuantile, StatisticalPredictor, PRIORITY_CLASSES, defaultEngineConfig } from '../../src/market/index.js';
+import { clearRound, normalQuantile, StatisticalInterferenceModel, StatisticalPredictor, PRIORITY_CLASSES, defaultEngineConfig } from '../../src/market/index.js';
 import type { MarketNode, PendingBid, Plan, RunningInstance, Snapshot, WorkloadProfile } from '../../src/market/index.js';
 import { demandMoments } from '../../src/market/moments.js';
 import { NOW, deps } from './builders.js';
@@ -226,6 +226,20 @@ describe('engine invariants', () => {
         const plan = clearRound(s, deps(3));
         const decided = [...plan.placements.map((p) => p.bidId), ...plan.outcomes.map((o) => o.bidId)].sort();
         expect(decided).toEqual(s.bids.map((b) => b.id).sort());
+      }),
+      runs,
+    );
+  });
+
+  it('skipping nodes by the interference lower bound never changes the plan (the pruning is exact)', () => {
+    const full = new StatisticalInterferenceModel();
+    // The same model without the optional lower bound: every feasible node gets the full estimate.
+    const unbounded = { version: null, estimate: full.estimate.bind(full), estimateLoad: full.estimateLoad.bind(full) };
+    fc.assert(
+      fc.property(snapshotArb, (s) => {
+        const withBound = clearRound(s, { ...deps(5), interference: full });
+        const without = clearRound(s, { ...deps(5), interference: unbounded });
+        expect(withBound).toEqual(without);
       }),
       runs,
     );

@@ -1,0 +1,19 @@
+export { CorruptModelError, loadLayersModel, saveLayersModel } from './artifacts.js';
+export { initTfBackend } from './backend.js';
+export { DenseStack } from './dense.js';
+export { TfjsInterferenceModel } from './interference.js';
+export { loadVersion, type LoadedVersion } from './loaded-version.js';
+export { IncompatibleModelError, manifestSchema, validateManifest, type ModelManifest } from './manifest.js';
+export { TfjsPredictor } from './predictor.js';
+export {
+  ACTIVE_POINTER,
+  listVersions,
+  ModelRegistry,
+  readActivePointer,
+  writeActivePointer,
+  type ModelLease,
+  type ModelVersionInfo,
+  type RegistryOptions,
+  type ServingModels,
+} from './registry.js';
+export { ratiosToPredictions, UtilizationNetwork } from './utilization.js';

@@ -1,0 +1,198 @@
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { InterferenceModel, Predictor } from '../market/types.js';
+import { loadVersion, type LoadedVersion } from './loaded-version.js';
+import { validateManifest } from './manifest.js';
+
+/** What one clearing round predicts with: exactly one model version (or the statistical fallback, version null). */
+export interface ServingModels {
+  version: string | null;
+  predictor: Predictor;
+  interference: InterferenceModel;
+}
+
+/** A round's hold on a version: the version is not disposed until every lease on it is released. */
+export interface ModelLease extends ServingModels {
+  release(): void;
+}
+
+export interface ModelVersionInfo {
+  version: string;
+  createdAt: string | null;
+  active: boolean;
+  /** Null when the manifest validates against the serving spec; else why the version cannot be activated. */
+  problem: string | null;
+  metrics: unknown;
+}
+
+export interface RegistryOptions {
+  modelsDir: string;
+  /** Serves when no model is active (the engine's StatisticalPredictor / StatisticalInterferenceModel). */
+  fallback: { predictor: Predictor; interference: InterferenceModel };
+  log?: (message: string) => void;
+  /** Injectable loader, for tests. */
+  load?: (modelsDir: string, version: string) => Promise<LoadedVersion>;
+}
+
+interface Entry {
+  loaded: LoadedVersion;
+  leases: number;
+  retired: boolean;
+}
+
+/** File in the models folder naming the version to serve at start (written by the CLI and by activate). */
+export const ACTIVE_POINTER = 'active.json';
+
+/**
+ * Holds the active model version and swaps it without downtime. `acquire()` pins the current version for one
+ * round; `activate()` loads, validates and warms the new version up entirely before the swap, which is a single
+ * reference assignment, so a round sees either the old version or the new one, never a mix. The old version is
+ * disposed when its last lease is released. A failed activation leaves the active version serving.
+ */
+export class ModelRegistry {
+  private current: Entry | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly options: RegistryOptions) {
+    this.log = options.log ?? (() => {});
+  }
+
+  get activeVersion(): string | null {
+    return this.current?.loaded.version ?? null;
+  }
+
+  acquire(): ModelLease {
+    const entry = this.current;
+    if (!entry) {
+      const { predictor, interference } = this.options.fallback;
+      return { version: null, predictor, interference, release: () => {} };
+    }
+    entry.leases += 1;
+    let released = false;
+    return {
+      version: entry.loaded.version,
+      predictor: entry.loaded.predictor,
+      interference: entry.loaded.interference,
+      release: () => {
+        if (released) return;
+        released = true;
+        entry.leases -= 1;
+        this.disposeIfIdle(entry);
+      },
+    };
+  }
+
+  /** Loads and swaps in `version`; rejects (and keeps the active version) if it is corrupt or incompatible. */
+  activate(version: string, options: { persist?: boolean } = {}): Promise<string> {
+    const run = this.queue.then(async () => {
+      if (this.current?.loaded.version === version) return version;
+      const loaded = await (this.options.load ?? loadVersion)(this.options.modelsDir, version);
+      const previous = this.current;
+      this.current = { loaded, leases: 0, retired: false };
+      if (previous) {
+        previous.retired = true;
+        this.disposeIfIdle(previous);
+      }
+      if (options.persist) await writeActivePointer(this.options.modelsDir, version);
+      this.log(`model ${version} active${previous ? ` (was ${previous.loaded.version})` : ''}`);
+      return version;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Serves the statistical fallback again. */
+  deactivate(): Promise<void> {
+    const run = this.queue.then(() => {
+      const previous = this.current;
+      this.current = null;
+      if (previous) {
+        previous.retired = true;
+        this.disposeIfIdle(previous);
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Activates the version named in `active.json`, if any. A broken pointer is logged; the fallback serves. */
+  async activateFromPointer(): Promise<string | null> {
+    const version = await readActivePointer(this.options.modelsDir);
+    if (version === null) return null;
+    try {
+      return await this.activate(version);
+    } catch (error) {
+      this.log(`active model ${version} could not be loaded, serving the statistical predictor: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
+  list(): Promise<ModelVersionInfo[]> {
+    return listVersions(this.options.modelsDir, this.activeVersion);
+  }
+
+  /** Disposes the active version (after its leases); the registry then serves the fallback. */
+  close(): Promise<void> {
+    return this.deactivate();
+  }
+
+  private disposeIfIdle(entry: Entry): void {
+    if (entry.retired && entry.leases === 0) {
+      entry.loaded.dispose();
+      this.log(`model ${entry.loaded.version} disposed`);
+    }
+  }
+}
+
+export async function readActivePointer(modelsDir: string): Promise<string | null> {
+  let text: string;
+  try {
+    text = await readFile(join(modelsDir, ACTIVE_POINTER), 'utf8');
+  } catch {
+    return null;
+  }
+  const parsed = JSON.parse(text) as { version?: unknown };
+  if (typeof parsed.version !== 'string') throw new Error(`${join(modelsDir, ACTIVE_POINTER)} names no version`);
+  return parsed.version;
+}
+
+/** Writes the pointer atomically (write a temp file, rename over), so a crash never leaves half a file. */
+export async function writeActivePointer(modelsDir: string, version: string): Promise<void> {
+  const path = join(modelsDir, ACTIVE_POINTER);
+  await writeFile(`${path}.tmp`, `${JSON.stringify({ version }, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+/** Every folder of `modelsDir` holding a manifest.json, newest first, each checked against the serving spec. */
+export async function listVersions(modelsDir: string, active: string | null): Promise<ModelVersionInfo[]> {
+  const entries = await readdir(modelsDir, { withFileTypes: true }).catch(() => []);
+  const out: ModelVersionInfo[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    const dir = join(modelsDir, entry.name);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    let problem: string | null = null;
+    let metrics: unknown = null;
+    try {
+      const manifest = validateManifest(raw, dir);
+      metrics = manifest.metrics;
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+    const createdAt = (raw as { createdAt?: unknown }).createdAt;
+    out.push({
+      version: entry.name,
+      createdAt: typeof createdAt === 'string' ? createdAt : null,
+      active: entry.name === active,
+      problem,
+      metrics,
+    });
+  }
+  return out.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || b.version.localeCompare(a.version));
+}
