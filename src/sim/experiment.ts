@@ -106,13 +106,13 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
     }
   }
   return {
+    seed: scenario.seed,
+    policies,
     scenario: scenario.name,
     engineConfig: options.engineConfig ?? {},
-    seed: scenario.seed,
     durationHours: scenario.durationHours,
     nodes: scenario.nodes.reduce((s, g) => s + g.count, 0),
     workloads: workloads.length,
-    policies,
     targets: evaluateTargets(policies),
     truthfulness,
     notes,
