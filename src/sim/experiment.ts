@@ -15,6 +15,7 @@ import type { Scenario } from './scenario.js';
 import { simulate, type SimulationOptions } from './simulator.js';
 import { evaluateTargets, type TargetCheck } from './targets.js';
 import { probeIds, shadingGain, type ShadingResult } from './truthfulness.js';
+import type { InterferenceObservation } from './interferenceFeedback.js';
 
 export interface ExperimentOptions {
   policies?: readonly PolicyName[];
@@ -27,6 +28,9 @@ export interface ExperimentOptions {
   probeEvery?: number;
   shadeFactor?: number;
   onProgress?: (message: string) => void;
+  /** Receives interference observations from the parleyStatistical run (see interferenceFeedback.ts). */
+  observe?: (observations: InterferenceObservation[]) => void;
+  observeEverySteps?: number;
 }
 
 export interface ExperimentResult {
@@ -73,7 +77,11 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
   const policies: Partial<Record<PolicyName, PolicyMetrics>> = {};
   for (const name of options.policies ?? POLICY_NAMES) {
     const started = Date.now();
-    policies[name] = simulate(scenario, workloads, makePolicy(name), simOptions).metrics;
+    const observing = name === 'parleyStatistical' && options.observe;
+    const runOptions: SimulationOptions = observing
+      ? { ...simOptions, observe: options.observe!, observeEverySteps: options.observeEverySteps ?? 1 }
+      : simOptions;
+    policies[name] = simulate(scenario, workloads, makePolicy(name), runOptions).metrics;
     options.onProgress?.(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const truthfulness: ShadingResult[] = [];
@@ -98,13 +106,13 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
     }
   }
   return {
+    seed: scenario.seed,
+    policies,
     scenario: scenario.name,
     engineConfig: options.engineConfig ?? {},
-    seed: scenario.seed,
     durationHours: scenario.durationHours,
     nodes: scenario.nodes.reduce((s, g) => s + g.count, 0),
     workloads: workloads.length,
-    policies,
     targets: evaluateTargets(policies),
     truthfulness,
     notes,
