@@ -16,6 +16,7 @@ import { ensureOperatorToken } from './service/ensureOperatorToken.js';
 import { loadDemoCluster } from './service/loadDemoCluster.js';
 import { createMetrics } from './service/metrics.js';
 import { PrincipalCache } from './service/principalCache.js';
+import { StatusCache } from './service/statusCache.js';
 
 export interface RunningServer {
   port: number;
@@ -49,6 +50,7 @@ export async function startServer({ config, logger, engine, predictions }: Serve
     historySamples: config.historySamples,
     newId: randomId,
     principals: new PrincipalCache(),
+    statusCache: new StatusCache(config.statusCacheMs),
     rounds: { bidArrived: () => loopRef.loop?.bidArrived() },
   };
 
@@ -74,6 +76,7 @@ export async function startServer({ config, logger, engine, predictions }: Serve
     logger,
     metrics,
     newId: randomId,
+    onRoundEnd: () => ctx.statusCache.clear(),
   });
   loopRef.loop = loop;
 

@@ -26,6 +26,8 @@ export interface LoopOptions {
   newId(prefix: string): string;
   /** Plans computed per round before giving up until the next tick (each conflict means someone else changed state). */
   maxAttempts?: number;
+  /** Called after every round that may have changed instances (e.g. to clear the status cache). */
+  onRoundEnd?: () => void;
 }
 
 export interface RoundReport {
@@ -144,6 +146,7 @@ export class ClearingLoop implements RoundTrigger {
       logger.warn({ maxAttempts }, 'clearing round gave up after repeated conflicts; retrying next tick');
       return { plan: null, attempts: maxAttempts };
     } finally {
+      this.options.onRoundEnd?.();
       stopTimer?.();
     }
   }

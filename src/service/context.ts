@@ -7,6 +7,7 @@ import type { Db } from '../db/database.js';
 import type { InterferenceModel, Predictor } from '../market/types.js';
 import type { MarketEngine } from '../scheduler/engine.js';
 import type { PrincipalCache } from './principalCache.js';
+import type { StatusCache } from './statusCache.js';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -49,6 +50,8 @@ export interface ServiceContext {
   newId(prefix: string): string;
   /** Authenticated secrets of this process (see principalCache.ts). */
   principals: PrincipalCache;
+  /** Instance rows for status reads (see statusCache.ts). */
+  statusCache: StatusCache;
 }
 
 export const randomId = (prefix: string): string => `${prefix}_${randomUUID().replaceAll('-', '')}`;

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { instances } from '../db/schema.js';
 import type { ServiceContext } from './context.js';
 import { notFound } from './errors.js';
@@ -7,7 +7,11 @@ import { instanceView } from './views.js';
 
 /** One of the caller's instances; another client's instance id answers 404 like a missing one. */
 export async function getInstanceStatus({ ctx, clientId, instanceId }: { ctx: ServiceContext; clientId: string; instanceId: string }) {
-  const [row] = await selectInstanceRows(ctx.db, and(eq(instances.id, instanceId), eq(instances.clientId, clientId)));
-  if (!row) throw notFound('instance', instanceId);
+  let row = ctx.statusCache.get(instanceId);
+  if (!row) {
+    [row] = await selectInstanceRows(ctx.db, eq(instances.id, instanceId));
+    if (row) ctx.statusCache.set(row);
+  }
+  if (!row || row.instance.clientId !== clientId) throw notFound('instance', instanceId);
   return instanceView(row.instance, row.profile, row.latest, ctx.clock.now());
 }

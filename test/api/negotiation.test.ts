@@ -73,7 +73,8 @@ describe('POST /submit_bid and /bids/{id}', () => {
     await env.svc.round();
     const view = await call(env.svc.app, 'GET', `/bids/${bid.body.bidId}`, { token: client.apiKey });
     expect(['pending', 'rejected']).toContain(view.body.state);
-    expect(view.body.reason).toBe('capacity');
+    // 'capacity' on an empty cluster; 'priority' when running instances exist that it may not displace.
+    expect(['capacity', 'priority']).toContain(view.body.reason);
     expect(view.body.instanceIds).toEqual([]);
   });
 
@@ -156,6 +157,7 @@ describe('instances', () => {
 
   it('completes an instance once its declared runtime has elapsed', async () => {
     const c = await runningInstance();
+    expect((await call(env.svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey })).body.state).toBe('running');
     env.svc.clock.advance(3601 * 1000);
     await env.svc.round();
     const status = await call(env.svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey });
@@ -167,6 +169,8 @@ describe('instances', () => {
 describe('POST /provide_runtime_feedback', () => {
   it('stores samples and reports the latest as usage', async () => {
     const c = await runningInstance();
+    // Read first, so the status is cached: storing feedback must invalidate it.
+    expect((await call(env.svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey })).body.usage).toBeNull();
     const t = env.svc.clock.now();
     const samples = [
       { at: new Date(t - 2000).toISOString(), cpu: 1.5, memory: 1800, network: 80 },

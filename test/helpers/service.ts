@@ -14,6 +14,7 @@ import { createClient } from '../../src/service/createClient.js';
 import { ensureOperatorToken } from '../../src/service/ensureOperatorToken.js';
 import { createMetrics } from '../../src/service/metrics.js';
 import { PrincipalCache } from '../../src/service/principalCache.js';
+import { StatusCache } from '../../src/service/statusCache.js';
 import { openTestDatabase } from './database.js';
 
 export const ONE_MIB = 1024 * 1024;
@@ -49,6 +50,7 @@ export async function createTestService(database: Database): Promise<TestService
     historySamples: 60,
     newId: randomId,
     principals: new PrincipalCache(),
+    statusCache: new StatusCache(60_000),
     rounds: noRoundTrigger,
   };
   const operatorToken = `op-test-${randomId('t')}`;
@@ -64,6 +66,7 @@ export async function createTestService(database: Database): Promise<TestService
     logger,
     metrics,
     newId: randomId,
+    onRoundEnd: () => ctx.statusCache.clear(),
   });
   return {
     app: createApp({ ctx, logger, metrics, maxBodyBytes: ONE_MIB }),
