@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FEATURE_NAMES, FEATURE_SPEC_VERSION, OUTPUT_NAMES } from '../src/features/spec.js';
 import { INTERFERENCE_FEATURE_NAMES } from '../src/features/interference.js';
+import { loadConfig } from '../src/config/index.js';
+import { openDatabase } from '../src/db/database.js';
 import { saveLayersModel } from '../src/model/artifacts.js';
+import { registerModelVersion } from '../src/model/versionTable.js';
 import { initTfBackend } from '../src/model/backend.js';
 import { validateManifest, type ModelManifest } from '../src/model/manifest.js';
 import { parseTraceRef } from '../src/traces/open.js';
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
       'interference-feedback': { type: 'string' },
       version: { type: 'string' },
       seed: { type: 'string', default: String(DEFAULT_FIT.seed) },
+      register: { type: 'boolean', default: false },
     },
   });
   const log = (line: string) => console.error(`[train] ${line}`);
@@ -144,6 +148,17 @@ async function main(): Promise<void> {
   await saveLayersModel(interference.model, join(dir, manifest.interference.path));
   await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   log(`wrote ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s total`);
+  if (values.register) {
+    // The service's database (DATABASE_URL, else the PGlite folder PARLEY_DATA_DIR), as `npm start` opens it.
+    const config = loadConfig();
+    const database = await openDatabase(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir });
+    try {
+      await registerModelVersion(database.db, manifest, dir);
+      log(`registered ${version} in model_versions (${database.driver})`);
+    } finally {
+      await database.close();
+    }
+  }
   console.log(version);
 }
 

@@ -17,3 +17,4 @@ export {
   type ServingModels,
 } from './registry.js';
 export { ratiosToPredictions, UtilizationNetwork } from './utilization.js';
+export { listModelVersionRows, markModelVersionActive, registerModelVersion, type ModelVersionRow } from './versionTable.js';

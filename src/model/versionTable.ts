@@ -1,0 +1,36 @@
+import { desc, eq } from 'drizzle-orm';
+import type { Db, Executor } from '../db/database.js';
+import { modelVersions } from '../db/schema.js';
+import type { ModelManifest } from './manifest.js';
+
+/** A model version as the service's `model_versions` table records it. */
+export interface ModelVersionRow {
+  version: string;
+  path: string;
+  manifest: unknown;
+  createdAt: number;
+  active: boolean;
+}
+
+/** Records a trained version (idempotent: registering the same version twice keeps the first row). */
+export async function registerModelVersion(db: Executor, manifest: ModelManifest, path: string): Promise<void> {
+  await db
+    .insert(modelVersions)
+    .values({ version: manifest.version, path, manifest, createdAt: Date.parse(manifest.createdAt), active: false })
+    .onConflictDoNothing({ target: modelVersions.version });
+}
+
+/** Marks `version` as the only active one, in one transaction; false when the version is not registered. */
+export async function markModelVersionActive(db: Db, version: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const found = await tx.select({ version: modelVersions.version }).from(modelVersions).where(eq(modelVersions.version, version));
+    if (found.length === 0) return false;
+    await tx.update(modelVersions).set({ active: false }).where(eq(modelVersions.active, true));
+    await tx.update(modelVersions).set({ active: true }).where(eq(modelVersions.version, version));
+    return true;
+  });
+}
+
+export async function listModelVersionRows(db: Executor): Promise<ModelVersionRow[]> {
+  return db.select().from(modelVersions).orderBy(desc(modelVersions.createdAt));
+}
