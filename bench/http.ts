@@ -140,12 +140,42 @@ function summarize(name: string, driver: string | null, r: Result): Measured {
   };
 }
 
-async function measureParley(driver: 'pglite' | 'postgres', env: Record<string, string>, opts: { duration: number; connections: number; rate: number; warmup: number }) {
+/** A fresh, empty database for one server, and how to throw it away. */
+type Provision = () => Promise<{ env: Record<string, string>; dispose(): Promise<void> }>;
+
+const provisionPglite: Provision = async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+  return { env: { PARLEY_DATA_DIR: dataDir }, dispose: async () => rmSync(dataDir, { recursive: true, force: true }) };
+};
+
+const provisionPostgres =
+  (pgUrl: string): Provision =>
+  async () => {
+    const dbName = `parley_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+    const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${dbName}`);
+    const url = new URL(pgUrl);
+    url.pathname = `/${dbName}`;
+    return {
+      env: { DATABASE_URL: url.toString() },
+      dispose: async () => {
+        await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+        await admin.end();
+      },
+    };
+  };
+
+async function measureParley(
+  driver: 'pglite' | 'postgres',
+  provision: Provision,
+  opts: { duration: number; connections: number; rate: number; warmup: number },
+) {
   const out: Measured[] = [];
-  // Status reads twice: as configured (served from the per-process status cache, PARLEY_STATUS_CACHE_MS=1000) and
-  // with the cache off, so the figure for a database read per request is reported too.
+  // Status reads twice, each on a fresh database: as configured (served from the per-process status cache,
+  // PARLEY_STATUS_CACHE_MS=1000) and with the cache off, so the figure for a database read per request is reported too.
   for (const cache of ['on', 'off'] as const) {
-    const server = await startParley({ ...env, ...(cache === 'off' ? { PARLEY_STATUS_CACHE_MS: '0' } : {}) });
+    const db = await provision();
+    const server = await startParley({ ...db.env, ...(cache === 'off' ? { PARLEY_STATUS_CACHE_MS: '0' } : {}) });
     try {
       const { apiKey, profileId, instanceId } = await prepare(server.port);
       const base = `http://127.0.0.1:${server.port}`;
@@ -172,6 +202,7 @@ async function measureParley(driver: 'pglite' | 'postgres', env: Record<string, 
       out.push(summarize(`submit_bid@${opts.rate}rps`, driver, bids));
     } finally {
       await server.stop();
+      await db.dispose();
     }
   }
   return out;
@@ -199,25 +230,9 @@ export async function main(args: string[]): Promise<void> {
   }
 
   log('Parley on PGlite…');
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-  try {
-    results.push(...(await measureParley('pglite', { PARLEY_DATA_DIR: dataDir }, opts)));
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-
+  results.push(...(await measureParley('pglite', provisionPglite, opts)));
   log('Parley on PostgreSQL…');
-  const dbName = `parley_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${dbName}`);
-  try {
-    const url = new URL(pgUrl);
-    url.pathname = `/${dbName}`;
-    results.push(...(await measureParley('postgres', { DATABASE_URL: url.toString() }, opts)));
-  } finally {
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
-  }
+  results.push(...(await measureParley('postgres', provisionPostgres(pgUrl), opts)));
 
   const honoRps = results[0]!.requestsPerSecond;
   const find = (name: string, driver: string) => results.find((r) => r.name === name && r.driver === driver)!;

@@ -15,7 +15,7 @@ import { randomId, systemClock, type PredictionProvider, type ServiceContext } f
 import { ensureOperatorToken } from './service/ensureOperatorToken.js';
 import { loadDemoCluster } from './service/loadDemoCluster.js';
 import { createMetrics } from './service/metrics.js';
-import { PrincipalCache } from './service/principalCache.js';
+import { BoundedCache } from './service/boundedCache.js';
 import { StatusCache } from './service/statusCache.js';
 
 export interface RunningServer {
@@ -49,7 +49,8 @@ export async function startServer({ config, logger, engine, predictions }: Serve
     engine,
     historySamples: config.historySamples,
     newId: randomId,
-    principals: new PrincipalCache(),
+    principals: new BoundedCache(),
+    profileOwners: new BoundedCache(),
     statusCache: new StatusCache(config.statusCacheMs),
     rounds: { bidArrived: () => loopRef.loop?.bidArrived() },
   };

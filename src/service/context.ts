@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import type { InterferenceModel, Predictor } from '../market/types.js';
 import type { MarketEngine } from '../scheduler/engine.js';
-import type { PrincipalCache } from './principalCache.js';
+import type { Principal } from './authenticate.js';
+import type { BoundedCache } from './boundedCache.js';
 import type { StatusCache } from './statusCache.js';
 
 export interface Clock {
@@ -48,8 +49,10 @@ export interface ServiceContext {
   /** Feedback samples per instance given to the predictor (config `historySamples`). */
   historySamples: number;
   newId(prefix: string): string;
-  /** Authenticated secrets of this process (see principalCache.ts). */
-  principals: PrincipalCache;
+  /** Principal of each secret hash seen by this process (see boundedCache.ts). */
+  principals: BoundedCache<string, Principal>;
+  /** Owning client of each profile id seen by this process. */
+  profileOwners: BoundedCache<string, string>;
   /** Instance rows for status reads (see statusCache.ts). */
   statusCache: StatusCache;
 }

@@ -13,7 +13,7 @@ import { noRoundTrigger, randomId, type ServiceContext } from '../../src/service
 import { createClient } from '../../src/service/createClient.js';
 import { ensureOperatorToken } from '../../src/service/ensureOperatorToken.js';
 import { createMetrics } from '../../src/service/metrics.js';
-import { PrincipalCache } from '../../src/service/principalCache.js';
+import { BoundedCache } from '../../src/service/boundedCache.js';
 import { StatusCache } from '../../src/service/statusCache.js';
 import { openTestDatabase } from './database.js';
 
@@ -49,7 +49,8 @@ export async function createTestService(database: Database): Promise<TestService
     engine,
     historySamples: 60,
     newId: randomId,
-    principals: new PrincipalCache(),
+    principals: new BoundedCache(),
+    profileOwners: new BoundedCache(),
     statusCache: new StatusCache(60_000),
     rounds: noRoundTrigger,
   };
