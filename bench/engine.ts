@@ -1,7 +1,7 @@
 /**
  * Engine benchmark: one clearing round of Parley and of the kube-like baseline on the same synthetic snapshot
  * (default 5,000 nodes, 20,000 running instances, 2,000 pending bids), each timed over several repetitions after a
- * warm-up; the median is reported. Both use the same node sampling (kube's adaptive percentageOfNodesToScore).
+ * warm-up, interleaved; medians of wall and CPU time are reported. Both use the same node sampling (kube's adaptive percentageOfNodesToScore).
  *
  *   npm run bench -- engine --json [--nodes N --running N --pending N --reps N --seed N]
  */
@@ -18,20 +18,60 @@ function flag(args: string[], name: string, fallback: number): number {
   return v;
 }
 
+/** Ratio of marginal costs, or null when the baseline's marginal cost is within noise of zero (no meaningful ratio). */
+function marginalRatio(parley: number, kube: number): number | null {
+  return kube > 1 ? Number((Math.max(0, parley) / kube).toFixed(2)) : null;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
 
-function time(reps: number, run: (rep: number) => Plan): { ms: number; plan: Plan } {
-  let plan = run(-1); // warm-up (JIT)
-  const ms: number[] = [];
-  for (let k = 0; k < reps; k++) {
-    const t0 = performance.now();
-    plan = run(k);
-    ms.push(performance.now() - t0);
+/** Process CPU time in ms. */
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+interface Timing {
+  ms: number[];
+  cpuMs: number[];
+  plan: Plan | null;
+}
+
+/**
+ * Runs every contender once per repetition, interleaved (so load from other processes on this shared machine, and
+ * garbage collection debt, fall on all of them alike), after one warm-up run each for the JIT. No forced GC between
+ * runs: a full GC shrinks V8's young generation, which penalizes whichever engine allocates more in a way a long-running
+ * scheduler never sees. Reports medians of wall time and of process CPU time: wall
+ * time includes waiting for a core, CPU time does not (it does include V8's GC helper threads).
+ */
+function timeAll(
+  reps: number,
+  contenders: Record<string, (rep: number) => Plan>,
+): Record<string, { ms: number; cpuMs: number; plan: Plan }> {
+  const timings: Record<string, Timing> = {};
+  for (const [name, run] of Object.entries(contenders)) {
+    run(-1);
+    timings[name] = { ms: [], cpuMs: [], plan: null };
   }
-  return { ms: median(ms), plan };
+  for (let k = 0; k < reps; k++) {
+    for (const [name, run] of Object.entries(contenders)) {
+      const t0 = performance.now();
+      const c0 = cpuNow();
+      const plan = run(k);
+      const c1 = cpuNow();
+      const t1 = performance.now();
+      const t = timings[name]!;
+      t.ms.push(t1 - t0);
+      t.cpuMs.push(c1 - c0);
+      t.plan = plan;
+    }
+  }
+  const out: Record<string, { ms: number; cpuMs: number; plan: Plan }> = {};
+  for (const [name, t] of Object.entries(timings)) out[name] = { ms: median(t.ms), cpuMs: median(t.cpuMs), plan: t.plan! };
+  return out;
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -51,16 +91,23 @@ export async function main(args: string[]): Promise<void> {
       interference: new StatisticalInterferenceModel(),
       random: seededRandom(1000 + k),
     });
-  const parley = time(reps, (k) => parleyRound(snapshot, k));
-  const kube = time(reps, (k) => kubeLikeRound(snapshot, { random: seededRandom(1000 + k) }));
-  // The same rounds without pending bids: the per-round fixed cost (prediction of every running instance,
+  // The same rounds without pending bids give the per-round fixed cost (prediction of every running instance,
   // aggregates, re-scheduling), so the marginal cost per bid can be told apart from it.
   const idle = { ...snapshot, bids: [] };
-  const parleyIdle = time(reps, (k) => parleyRound(idle, k));
-  const kubeIdle = time(reps, (k) => kubeLikeRound(idle, { random: seededRandom(1000 + k) }));
+  const r = timeAll(reps, {
+    parley: (k) => parleyRound(snapshot, k),
+    kube: (k) => kubeLikeRound(snapshot, { random: seededRandom(1000 + k) }),
+    parleyIdle: (k) => parleyRound(idle, k),
+    kubeIdle: (k) => kubeLikeRound(idle, { random: seededRandom(1000 + k) }),
+  });
+  const parley = r.parley!;
+  const kube = r.kube!;
+  const parleyIdle = r.parleyIdle!;
+  const kubeIdle = r.kubeIdle!;
 
-  const summary = (r: { ms: number; plan: Plan }) => ({
+  const summary = (r: { ms: number; cpuMs: number; plan: Plan }) => ({
     roundMs: Number(r.ms.toFixed(1)),
+    cpuMs: Number(r.cpuMs.toFixed(1)),
     bidsPerSecond: Math.round(size.pending / (r.ms / 1000)),
     placed: r.plan.placements.length,
     instancesPlaced: r.plan.placements.reduce((a, p) => a + p.nodeIds.length, 0),
@@ -76,17 +123,18 @@ export async function main(args: string[]): Promise<void> {
     parley: p,
     kubeLike: k,
     costPerBidRatio: Number((parley.ms / kube.ms).toFixed(2)),
+    cpuCostPerBidRatio: Number((parley.cpuMs / kube.cpuMs).toFixed(2)),
     fixedRoundMs: { parley: Number(parleyIdle.ms.toFixed(1)), kubeLike: Number(kubeIdle.ms.toFixed(1)) },
-    marginalCostPerBidRatio: Number(
-      (Math.max(0, parley.ms - parleyIdle.ms) / Math.max(1e-9, kube.ms - kubeIdle.ms)).toFixed(2),
-    ),
+    fixedCpuMs: { parley: Number(parleyIdle.cpuMs.toFixed(1)), kubeLike: Number(kubeIdle.cpuMs.toFixed(1)) },
+    marginalCostPerBidRatio: marginalRatio(parley.ms - parleyIdle.ms, kube.ms - kubeIdle.ms),
+    marginalCpuCostPerBidRatio: marginalRatio(parley.cpuMs - parleyIdle.cpuMs, kube.cpuMs - kubeIdle.cpuMs),
     node: process.version,
   };
   if (args.includes('--json')) console.log(JSON.stringify(result));
   else {
     console.log(`engine round: ${size.nodes} nodes, ${size.running} running, ${size.pending} pending (median of ${reps})`);
-    console.log(`  parley:    ${p.roundMs} ms, ${p.bidsPerSecond} bids/s, ${p.placed} placed, ${p.preemptions} preemptions`);
-    console.log(`  kube-like: ${k.roundMs} ms, ${k.bidsPerSecond} bids/s, ${k.placed} placed`);
+    console.log(`  parley:    ${p.roundMs} ms (cpu ${p.cpuMs} ms), ${p.bidsPerSecond} bids/s, ${p.placed} placed, ${p.preemptions} preemptions`);
+    console.log(`  kube-like: ${k.roundMs} ms (cpu ${k.cpuMs} ms), ${k.bidsPerSecond} bids/s, ${k.placed} placed`);
     console.log(`  cost per bid, parley / kube-like: ${result.costPerBidRatio}× (marginal, without the fixed round cost: ${result.marginalCostPerBidRatio}×)`);
   }
 }

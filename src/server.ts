@@ -15,6 +15,8 @@ import { randomId, systemClock, type PredictionProvider, type ServiceContext } f
 import { ensureOperatorToken } from './service/ensureOperatorToken.js';
 import { loadDemoCluster } from './service/loadDemoCluster.js';
 import { createMetrics } from './service/metrics.js';
+import { BoundedCache } from './service/boundedCache.js';
+import { StatusCache } from './service/statusCache.js';
 
 export interface RunningServer {
   port: number;
@@ -47,6 +49,9 @@ export async function startServer({ config, logger, engine, predictions }: Serve
     engine,
     historySamples: config.historySamples,
     newId: randomId,
+    principals: new BoundedCache(),
+    profileOwners: new BoundedCache(),
+    statusCache: new StatusCache(config.statusCacheMs),
     rounds: { bidArrived: () => loopRef.loop?.bidArrived() },
   };
 
@@ -72,6 +77,7 @@ export async function startServer({ config, logger, engine, predictions }: Serve
     logger,
     metrics,
     newId: randomId,
+    onRoundEnd: () => ctx.statusCache.clear(),
   });
   loopRef.loop = loop;
 
@@ -83,8 +89,9 @@ export async function startServer({ config, logger, engine, predictions }: Serve
   const port = (server.address() as AddressInfo).port;
   loop.start();
   logger.info({ port, host: config.host, roundMs: config.roundMs }, `Parley listening on http://${config.host}:${port}`);
+  const token = config.adminToken !== undefined ? '$PARLEY_ADMIN_TOKEN' : '<operator token>';
   logger.info(
-    `Create a client key: curl -s -X POST http://${config.host}:${port}/clients -H "Authorization: Bearer $PARLEY_ADMIN_TOKEN" -H 'Content-Type: application/json' -d '{"name":"me"}'`,
+    `Create a client key: curl -s -X POST http://${config.host}:${port}/clients -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' -d '{"name":"me"}'`,
   );
 
   return {

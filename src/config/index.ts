@@ -19,6 +19,7 @@ export const ENV_NAMES = {
   logLevel: 'LOG_LEVEL',
   historySamples: 'PARLEY_HISTORY_SAMPLES',
   maxBodyBytes: 'PARLEY_MAX_BODY_BYTES',
+  statusCacheMs: 'PARLEY_STATUS_CACHE_MS',
 } as const;
 type EnvKey = keyof typeof ENV_NAMES;
 
@@ -39,6 +40,8 @@ export const configSchema = z
     /** Feedback samples per instance given to the predictor each round (most recent). */
     historySamples: z.coerce.number().int().min(0).max(10_000).default(60),
     maxBodyBytes: z.coerce.number().int().min(1024).default(ONE_MIB),
+    /** How long a status read may be served from this process's cache (bounds staleness across processes); 0 = off. */
+    statusCacheMs: z.coerce.number().int().min(0).max(60_000).default(1000),
     /** Engine overrides, validated against the engine's own schema when the scheduler starts. */
     engine: z.record(z.string(), z.unknown()).default({}),
   })

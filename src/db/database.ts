@@ -33,9 +33,11 @@ const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url)
 /**
  * Opens the database and applies the committed drizzle-kit migrations.
  *
- * PGlite durability: the Node filesystem (`dataDir`) writes through to the host files as PostgreSQL writes them, and
- * we keep PGlite's default `relaxedDurability: false`, so a committed transaction's WAL is in the OS before the call
- * returns and survives `kill -9` of the process. `dataDir: null` is an in-memory database (tests).
+ * PGlite durability: its Node filesystem (`dataDir`) writes through to the host files as PostgreSQL writes them, and
+ * we keep PGlite's default `relaxedDurability: false`, so a committed transaction's WAL is in the OS page cache before
+ * the call returns and survives `kill -9` of the process. PGlite runs PostgreSQL with fsync off (`-F` in its default
+ * start parameters) and Emscripten's NODEFS has no fsync, so an OS crash or power loss may lose the last commits;
+ * PostgreSQL via DATABASE_URL is the durable choice for that. `dataDir: null` is an in-memory database (tests).
  */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'pglite') {

@@ -18,13 +18,12 @@ export function nodeTerms(set: ScorerSet, demand: ScoredDemand, view: NodeView):
   });
 }
 
-/** The node-level total without building terms: the hot path of node selection. */
-export function nodeScore(set: ScorerSet, demand: ScoredDemand, view: NodeView): number {
+/** The weighted total of some node scorers without building terms: the hot path of node selection. */
+export function nodeScore(scorers: ScorerSet['node'], demand: ScoredDemand, view: NodeView): number {
   let total = 0;
-  const scorers = set.node;
   for (let k = 0; k < scorers.length; k++) {
     const w = scorers[k]!;
-    total += w.sign * w.weight * w.scorer.normalize(w.scorer.raw(demand, view));
+    total += w.sign * w.weight * w.scorer.score(demand, view);
   }
   return total;
 }

@@ -20,27 +20,48 @@ export interface Moments {
   variance: number;
 }
 
+/** The burst's fraction of time and spike-multiplier moments, shared by every resource it applies to. */
+export interface BurstShape {
+  fraction: number;
+  meanMultiplier: number;
+  varMultiplier: number;
+}
+
 /** Fraction of time spent in a spike. */
 export function burstFraction(burst: BurstSpec): number {
   return Math.min(1, Math.max(0, burst.probability) * (Math.max(0, burst.durationSeconds) / 60));
 }
 
-export function burstMixture(spec: ResourceSpec, burst: BurstSpec | null): Moments {
-  const avg = Math.max(0, spec.avg);
-  const sigma0 = Math.max(0, spec.peak - avg) / Z99;
-  const baseVar = sigma0 * sigma0;
-  const f = burst === null ? 0 : burstFraction(burst);
-  if (burst === null || f === 0 || avg === 0) return { mean: avg, variance: baseVar };
+/** Null when the burst never happens. */
+export function burstShape(burst: BurstSpec): BurstShape | null {
+  const fraction = burstFraction(burst);
+  if (fraction === 0) return null;
   const p50 = Math.max(1e-6, burst.magnitude.p50);
   const s = Math.max(
     Math.log(Math.max(p50, burst.magnitude.p90) / p50) / Z90,
     Math.log(Math.max(p50, burst.magnitude.p99) / p50) / Z99,
   );
   const mu = Math.log(p50);
-  const eM = Math.exp(mu + (s * s) / 2);
-  const varM = (Math.exp(s * s) - 1) * Math.exp(2 * mu + s * s);
-  const spikeMean = avg * eM;
-  const mean = (1 - f) * avg + f * spikeMean;
-  const variance = baseVar + f * avg * avg * varM + f * (1 - f) * (spikeMean - avg) * (spikeMean - avg);
-  return { mean, variance };
+  return {
+    fraction,
+    meanMultiplier: Math.exp(mu + (s * s) / 2),
+    varMultiplier: (Math.exp(s * s) - 1) * Math.exp(2 * mu + s * s),
+  };
+}
+
+export function mixtureMoments(spec: ResourceSpec, shape: BurstShape | null): Moments {
+  const avg = Math.max(0, spec.avg);
+  const sigma0 = Math.max(0, spec.peak - avg) / Z99;
+  const baseVar = sigma0 * sigma0;
+  if (shape === null || avg === 0) return { mean: avg, variance: baseVar };
+  const f = shape.fraction;
+  const spikeMean = avg * shape.meanMultiplier;
+  return {
+    mean: (1 - f) * avg + f * spikeMean,
+    variance: baseVar + f * avg * avg * shape.varMultiplier + f * (1 - f) * (spikeMean - avg) * (spikeMean - avg),
+  };
+}
+
+export function burstMixture(spec: ResourceSpec, burst: BurstSpec | null): Moments {
+  return mixtureMoments(spec, burst === null ? null : burstShape(burst));
 }

@@ -3,7 +3,7 @@
  * the cluster view, the ledger index and what the plan has decided so far.
  */
 import type { EngineConfig } from './config.js';
-import type { Cluster, Resident } from './cluster.js';
+import type { Cluster } from './cluster.js';
 import type { LedgerIndex } from './ledger.js';
 import type { PlacementEnv } from './placement.js';
 import type { ResourceVector } from './payment.js';
@@ -17,8 +17,6 @@ export interface RoundContext {
   env: PlacementEnv;
   ledger: LedgerIndex;
   meanCapacity: ResourceVector;
-  /** Where each running instance is counted (its node, plus the destination of a move in progress). */
-  residentsOf: Map<string, Resident[]>;
   preemptions: Preemption[];
   ledgerEntries: LedgerEntry[];
   /** Ids of instances given notice this round (each at most once). */

@@ -54,12 +54,15 @@ export function displace(ctx: RoundContext, s: ScoredBid): DisplaceResult {
   const picks: NodePick[] = [];
   const seen = { priority: false, contract: false };
   let chosenCount = 0;
+  // Victims already picked for earlier instances of this bid: their demand is out of the dry-run loads already.
+  const taken = new Set<Resident>();
 
   for (let k = 0; k < bid.count; k++) {
-    const pick = cheapestNode(ctx, s, gain, minVictimPriority, seen, budget - chosenCount);
+    const pick = cheapestNode(ctx, s, gain, minVictimPriority, seen, budget - chosenCount, taken);
     if (pick === null) break;
     picks.push(pick);
     chosenCount += pick.victims.length;
+    for (const v of pick.victims) taken.add(v.resident);
     // Dry run across instances of the same bid: take the victims out and put the instance in, undone below.
     for (const v of pick.victims) addDemand(cluster.loads[pick.nodeIdx]!, v.resident.moments, -1);
     addDemand(cluster.loads[pick.nodeIdx]!, s.demand.moments, 1);
@@ -69,7 +72,7 @@ export function displace(ctx: RoundContext, s: ScoredBid): DisplaceResult {
     for (const v of p.victims) addDemand(cluster.loads[p.nodeIdx]!, v.resident.moments, 1);
   }
 
-  if (picks.length < bid.count) {
+  if (picks.length < bid.count || picks.every((p) => p.victims.length === 0)) {
     if (seen.priority) {
       return { kind: 'blocked', reason: 'priority', detail: `only instances within the priority gap (${ctx.config.priorityGap}) could make room` };
     }
@@ -111,6 +114,7 @@ function cheapestNode(
   minVictimPriority: number,
   seen: { priority: boolean; contract: boolean },
   budget: number,
+  taken: ReadonlySet<Resident>,
 ): NodePick | null {
   const { cluster, env, now, config } = ctx;
   const n = cluster.nodes.length;
@@ -121,10 +125,12 @@ function cheapestNode(
     const i = (start + p) % n;
     const node = cluster.nodes[i]!;
     if (node.draining) continue;
+    // An earlier instance of the same bid may have left room here already (the dry run put it in): no victim needed.
+    if (chanceFit(cluster.loads[i]!, s.demand.moments, node, env.z) === null) return { nodeIdx: i, victims: [], cost: 0 };
     const candidates: Candidate[] = [];
     for (const r of cluster.residents[i]!) {
       const inst = r.instance;
-      if (inst === null || ctx.noticed.has(inst.id)) continue;
+      if (inst === null || ctx.noticed.has(inst.id) || taken.has(r)) continue;
       if (inst.effectivePriority > minVictimPriority) {
         seen.priority = true;
         continue;

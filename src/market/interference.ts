@@ -21,6 +21,7 @@ import type {
 } from './types.js';
 import { overflowProbability } from './chance.js';
 import { addDemand, demandMoments, emptyLoad } from './moments.js';
+import { newLoadEstimate } from './loadEstimate.js';
 
 export interface InterferenceSensitivities {
   contention: number;
@@ -59,11 +60,13 @@ export class StatisticalInterferenceModel implements InterferenceModel {
     candidate: DemandMoments,
     node: NodeCapacity,
     load: NodeLoad,
-    out: LoadInterferenceEstimate = { candidateSlowdown: 1, totalAddedSlowdown: 0, components: { contention: 0, cacheThrashing: 0, networkCongestion: 0 } },
+    into?: LoadInterferenceEstimate,
   ): LoadInterferenceEstimate {
+    const out = into ?? newLoadEstimate();
     const { s } = this;
     const withC = contention(load, candidate, node);
-    const without = load.count === 0 ? 0 : contention(load, null, node);
+    // Removing the candidate only lowers every mean, so a negligible contention with it is negligible without it.
+    const without = load.count === 0 || withC < 1e-12 ? 0 : contention(load, null, node);
     const cacheThrashing = node.memory > 0 ? Math.min(1, load.memoryMean / node.memory) : 0;
     const congestionWith = this.congestion(load.networkP99 + candidate.networkP99, node.network);
     const congestionWithout = this.congestion(load.networkP99, node.network);
@@ -79,6 +82,24 @@ export class StatisticalInterferenceModel implements InterferenceModel {
     out.components.cacheThrashing = cacheThrashing;
     out.components.networkCongestion = congestionWith;
     return out;
+  }
+
+  /**
+   * Everything in (candidateSlowdown − 1) + totalAddedSlowdown except the contention terms, which are ≥ 0:
+   *   b·cacheThrashing + c·congestion + count · (b·candidate memory share + c·Δcongestion)
+   * No square root or normal CDF, so the engine can rule nodes out before the full estimate.
+   */
+  slowdownLowerBound(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number {
+    const { s } = this;
+    const cacheThrashing = node.memory > 0 ? Math.min(1, load.memoryMean / node.memory) : 0;
+    const congestionWith = this.congestion(load.networkP99 + candidate.networkP99, node.network);
+    const congestionWithout = this.congestion(load.networkP99, node.network);
+    const candidateCacheShare = node.memory > 0 ? Math.min(1, candidate.memoryMean / node.memory) : 0;
+    return (
+      s.cacheThrashing * cacheThrashing +
+      s.networkCongestion * congestionWith +
+      load.count * (s.cacheThrashing * candidateCacheShare + s.networkCongestion * Math.max(0, congestionWith - congestionWithout))
+    );
   }
 
   private congestion(networkP99: number, bandwidth: number): number {

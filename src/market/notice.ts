@@ -37,7 +37,6 @@ export function issueNotice(
   }
   if (moveTo !== null && moveToNodeIdx !== null) {
     ctx.cluster.add(moveToNodeIdx, moveTo);
-    ctx.residentsOf.get(inst.id)?.push(moveTo);
   }
   ctx.noticed.add(inst.id);
   const preemption: Preemption = {

@@ -7,8 +7,11 @@ import type { DemandMoments, DemandView, LoadInterferenceEstimate, MarketNode, N
 import type { Cluster, Resident } from './cluster.js';
 import type { EngineDeps } from './types.js';
 import type { NodeView, ScoredDemand, ScorerSet } from './scorers/index.js';
+import { interferenceUpperBoundGiven } from './scorers/index.js';
+import { fillShares } from './scorers/shares.js';
 import { chanceFit } from './chance.js';
 import { nodeScore, nodeTerms } from './breakdown.js';
+import { copyLoadEstimate, newLoadEstimate } from './loadEstimate.js';
 
 export interface PlacementEnv {
   cluster: Cluster;
@@ -41,11 +44,14 @@ export function interferenceOn(
   node: MarketNode,
   load: NodeLoad,
   residents: readonly Resident[],
+  exclude: Resident | null,
   out?: LoadInterferenceEstimate,
 ): LoadInterferenceEstimate {
   const model = deps.interference;
   if (model.estimateLoad) return model.estimateLoad(moments, node, load, out);
-  const est = model.estimate(candidate, node, residents.map((r) => r.view));
+  const coRunners = [];
+  for (const r of residents) if (r !== exclude) coRunners.push(r.view);
+  const est = model.estimate(candidate, node, coRunners);
   let total = 0;
   for (const a of est.addedSlowdown) total += a;
   return { candidateSlowdown: est.candidateSlowdown, totalAddedSlowdown: total, components: est.components };
@@ -65,13 +71,9 @@ export function bestNode(
   let found = 0;
   let processed = 0;
   const start = env.cursor % n;
-  const nodeView: NodeView = { node: cluster.nodes[0]!, load: cluster.loads[0]!, interference: null as never };
+  const nodeView: NodeView = { node: cluster.nodes[0]!, load: cluster.loads[0]!, interference: null as never, shares: new Float64Array(3) };
   // One estimate object reused across the scan; the best one is copied out.
-  const scratch: LoadInterferenceEstimate = {
-    candidateSlowdown: 1,
-    totalAddedSlowdown: 0,
-    components: { contention: 0, cacheThrashing: 0, networkCongestion: 0 },
-  };
+  const scratch = newLoadEstimate();
   for (; processed < n && found < env.numToFind; processed++) {
     const i = (start + processed) % n;
     const node = cluster.nodes[i]!;
@@ -79,13 +81,23 @@ export function bestNode(
     const load = cluster.loads[i]!;
     if (chanceFit(load, demand.moments, node, env.z) !== null) continue;
     found++;
-    const interference = interferenceOn(env.deps, view, demand.moments, node, load, cluster.residents[i]!, scratch);
     nodeView.node = node;
     nodeView.load = load;
+    fillShares(nodeView, demand);
+    const partial = nodeScore(env.scorers.nodeWithoutInterference, demand, nodeView);
+    // Branch and bound: if even the best interference terms cannot lift this node above the best so far, skip the
+    // estimate. Exact, because a later node replaces the best only when strictly better.
+    if (best !== null) {
+      if (partial + env.scorers.interferenceUpperBound <= best.score) continue;
+      // Tighter: the model's cheap lower bound on the slowdown, when it has one.
+      const lb = env.deps.interference.slowdownLowerBound?.(demand.moments, node, load);
+      if (lb !== undefined && partial + interferenceUpperBoundGiven(env.scorers, lb) <= best.score) continue;
+    }
+    const interference = interferenceOn(env.deps, view, demand.moments, node, load, cluster.residents[i]!, null, scratch);
     nodeView.interference = interference;
-    const score = nodeScore(env.scorers, demand, nodeView);
+    const score = partial + nodeScore(env.scorers.nodeWithInterference, demand, nodeView);
     if (best === null || score > best.score) {
-      best = { nodeIdx: i, score, interference: { ...interference, components: { ...interference.components } } };
+      best = { nodeIdx: i, score, interference: copyLoadEstimate(interference) };
     }
   }
   env.cursor = (start + processed) % n;
@@ -123,11 +135,14 @@ export function commit(
   instance: Resident['instance'],
 ): PlacedInstance {
   const { cluster } = env;
-  const terms = nodeTerms(env.scorers, demand, {
+  const nodeView: NodeView = {
     node: cluster.nodes[choice.nodeIdx]!,
     load: cluster.loads[choice.nodeIdx]!,
     interference: choice.interference,
-  });
+    shares: new Float64Array(3),
+  };
+  fillShares(nodeView, demand);
+  const terms = nodeTerms(env.scorers, demand, nodeView);
   const resident: Resident = { id: residentId, instance, view, moments: demand.moments };
   cluster.add(choice.nodeIdx, resident);
   return { ...choice, terms, resident };

@@ -11,6 +11,7 @@
  * Every interruption passes the contract rules (contract.ts) and the per-round eviction cap.
  */
 import type { NodeLoad, ReasonCode } from './types.js';
+import { newLoadEstimate } from './loadEstimate.js';
 import type { RoundContext } from './context.js';
 import type { Resident } from './cluster.js';
 import { RESOURCES } from './types.js';
@@ -18,7 +19,7 @@ import { addDemand, emptyLoad } from './moments.js';
 import { interferenceOn } from './placement.js';
 import { interrupt } from './interrupt.js';
 import { explainTerm } from './notice.js';
-import { observedUse } from './observed.js';
+import { emptyObservedUse, observedUse } from './observed.js';
 import { feeOf, remainingHours } from './victimCost.js';
 import { evictionBudgetLeft } from './context.js';
 
@@ -66,6 +67,8 @@ function findOffenders(ctx: RoundContext): Offender[] {
   const { cluster, config, now } = ctx;
   const offenders: Offender[] = [];
   const rest: NodeLoad = emptyLoad();
+  const observed = emptyObservedUse();
+  const estimate = newLoadEstimate();
   for (let i = 0; i < cluster.nodes.length; i++) {
     const node = cluster.nodes[i]!;
     const residents = cluster.residents[i]!;
@@ -74,7 +77,7 @@ function findOffenders(ctx: RoundContext): Offender[] {
     for (const r of residents) {
       const inst = r.instance;
       if (inst === null || inst.state !== 'running' || inst.nodeId !== node.id || ctx.noticed.has(inst.id)) continue;
-      const seen = observedUse(inst.history, config.minFeedbackSamples);
+      const seen = observedUse(inst.history, config.minFeedbackSamples, observed);
       if (seen !== null) {
         let worst = 0;
         for (const res of RESOURCES) {
@@ -96,7 +99,7 @@ function findOffenders(ctx: RoundContext): Offender[] {
       if (residents.length < 2) continue;
       Object.assign(rest, cluster.loads[i]!);
       addDemand(rest, r.moments, -1);
-      const est = interferenceOn(ctx.deps, r.view, r.moments, node, rest, residents.filter((x) => x !== r));
+      const est = interferenceOn(ctx.deps, r.view, r.moments, node, rest, residents, r, estimate);
       if (est.totalAddedSlowdown > config.interferenceThreshold) {
         const others = residents.length - 1;
         const meanPrice = others > 0 ? (coRunnerPrice - inst.bidPrice) / others : 0;

@@ -13,7 +13,7 @@ import type { BidOutcome, DemandView, EngineDeps, Placement, Plan, PredictorInpu
 import { resolveEngineConfig, type EngineConfig } from './config.js';
 import { validateSnapshot } from './validate.js';
 import { applyDeadlines, expireBids } from './lifecycle.js';
-import { Cluster, type Resident } from './cluster.js';
+import { Cluster } from './cluster.js';
 import { demandMoments } from './moments.js';
 import { normalQuantile } from './normal.js';
 import { indexLedger } from './ledger.js';
@@ -35,7 +35,8 @@ export function clearRound(snapshot: Snapshot, deps: EngineDeps, config?: Partia
   const { live, expired } = expireBids(snapshot.bids, now, cfg.defaultMaxWaitSeconds);
 
   const inputs: PredictorInput[] = new Array(active.length + live.length);
-  for (let i = 0; i < active.length; i++) inputs[i] = { profile: active[i]!.profile, history: active[i]!.history };
+  // A RunningInstance is a PredictorInput (it has `profile` and `history`), so it is passed as is: no copy per instance.
+  for (let i = 0; i < active.length; i++) inputs[i] = active[i]!;
   for (let j = 0; j < live.length; j++) inputs[active.length + j] = { profile: live[j]!.profile, history: [] };
   const predictions = deps.predictor.predict(inputs);
   if (predictions.length !== inputs.length) {
@@ -59,7 +60,6 @@ export function clearRound(snapshot: Snapshot, deps: EngineDeps, config?: Partia
     },
     ledger: indexLedger(snapshot.ledger, now, cfg.priorityReductionHalfLifeSeconds),
     meanCapacity: meanCapacity(snapshot.nodes),
-    residentsOf: new Map(),
     preemptions: [],
     ledgerEntries: [],
     noticed: new Set(),
@@ -71,18 +71,12 @@ export function clearRound(snapshot: Snapshot, deps: EngineDeps, config?: Partia
     const prediction = predictions[i]!;
     const view: DemandView = { id: inst.id, profile: inst.profile, prediction };
     const moments = demandMoments(prediction, inst.profile);
-    const where: Resident[] = [];
-    const here: Resident = { id: inst.id, instance: inst, view, moments };
-    cluster.add(cluster.nodeIndex(inst.nodeId), here);
-    where.push(here);
+    cluster.add(cluster.nodeIndex(inst.nodeId), { id: inst.id, instance: inst, view, moments });
     // Make-before-break: a move in progress holds capacity on both nodes until its deadline.
     const dest = inst.state === 'notified' ? inst.notice?.moveToNodeId ?? null : null;
     if (dest !== null) {
-      const there: Resident = { id: `${inst.id}@${dest}`, instance: inst, view, moments };
-      cluster.add(cluster.nodeIndex(dest), there);
-      where.push(there);
+      cluster.add(cluster.nodeIndex(dest), { id: `${inst.id}@${dest}`, instance: inst, view, moments });
     }
-    ctx.residentsOf.set(inst.id, where);
     const preemptor = inst.state === 'notified' ? inst.notice?.preemptorId ?? null : null;
     if (preemptor !== null) ctx.awaitedBy.set(preemptor, (ctx.awaitedBy.get(preemptor) ?? 0) + 1);
   }

@@ -163,6 +163,11 @@ export interface InterferenceModel {
    * the estimate is written into it and returned (the engine reuses one object across the (bid, node) hot loop).
    */
   estimateLoad?(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad, out?: LoadInterferenceEstimate): LoadInterferenceEstimate;
+  /**
+   * Optional cheap lower bound on (candidateSlowdown − 1) + totalAddedSlowdown from the aggregate, used to skip
+   * `estimateLoad` on nodes that cannot win. Must never exceed the value `estimateLoad` would give.
+   */
+  slowdownLowerBound?(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number;
 }
 
 /** A seeded source of uniform numbers in [0, 1). */

@@ -1,18 +1,11 @@
 /**
- * Weighted empirical quantiles of small samples without per-call allocation: values and weights are copied into
- * scratch typed arrays (grown on demand) and index-sorted by insertion sort, which beats Array.prototype.sort with a
- * comparator for the tens of feedback samples an instance carries. Runs once per instance and resource per round.
+ * Weighted mean and upper empirical quantiles (p95, p99) of small samples without allocation or sorting.
+ *
+ * The weighted q-quantile is the smallest value v₍ₖ₎ (ascending) whose cumulative weight reaches q·W. Equivalently,
+ * walking down from the largest value: keep taking the next largest while the weight strictly above the current
+ * position is ≤ (1 − q)·W; the last value taken is the quantile. For q ≥ 0.95 that is one or two max-scans instead of
+ * a sort, and it runs once per instance and resource every round.
  */
-let values = new Float64Array(64);
-let order = new Int32Array(64);
-
-function ensure(n: number): void {
-  if (values.length >= n) return;
-  let size = values.length;
-  while (size < n) size *= 2;
-  values = new Float64Array(size);
-  order = new Int32Array(size);
-}
 
 export interface WeightedSummary {
   mean: number;
@@ -21,39 +14,34 @@ export interface WeightedSummary {
   totalWeight: number;
 }
 
-/** `pick(i)` reads sample i; `weights` (same length) weigh it. Returns the weighted mean, p95 and p99. */
-export function weightedSummary(n: number, pick: (i: number) => number, weights: ArrayLike<number>, out: WeightedSummary): WeightedSummary {
-  ensure(n);
+/** Summarizes values[0..n) weighed by weights[0..n) into `out`. Overwrites `values` (taken entries become −∞). */
+export function weightedSummary(values: Float64Array, weights: Float64Array, n: number, out: WeightedSummary): WeightedSummary {
   let wSum = 0;
   let wMean = 0;
   for (let i = 0; i < n; i++) {
-    const v = pick(i);
-    values[i] = v;
-    const w = weights[i]!;
-    wSum += w;
-    wMean += w * v;
-    // Insertion sort of indices by value.
-    let j = i - 1;
-    while (j >= 0 && values[order[j]!]! > v) {
-      order[j + 1] = order[j]!;
-      j--;
-    }
-    order[j + 1] = i;
+    wSum += weights[i]!;
+    wMean += weights[i]! * values[i]!;
   }
   out.totalWeight = wSum;
   out.mean = wSum > 0 ? wMean / wSum : 0;
-  out.p95 = quantileAt(n, weights, wSum, 0.95);
-  out.p99 = quantileAt(n, weights, wSum, 0.99);
-  return out;
-}
-
-/** The smallest value whose cumulative weight reaches q of the total. */
-function quantileAt(n: number, weights: ArrayLike<number>, total: number, q: number): number {
-  let acc = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    acc += weights[i]!;
-    if (acc >= q * total) return values[i]!;
+  if (n === 0) {
+    out.p95 = 0;
+    out.p99 = 0;
+    return out;
   }
-  return n > 0 ? values[order[n - 1]!]! : 0;
+  // Walk down from the top while the weight above the current value fits the allowance (1 − q)·W: the last value
+  // taken within an allowance is that quantile. Once the p95 allowance is exceeded neither can change.
+  const allow99 = 0.01 * wSum;
+  const allow95 = 0.05 * wSum;
+  let above = 0;
+  for (let taken = 0; taken < n && above <= allow95; taken++) {
+    let at = 0;
+    for (let i = 1; i < n; i++) if (values[i]! > values[at]!) at = i;
+    const v = values[at]!;
+    values[at] = -Infinity;
+    if (above <= allow99) out.p99 = v;
+    out.p95 = v;
+    above += weights[at]!;
+  }
+  return out;
 }

@@ -106,55 +106,75 @@ export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options:
   }
 
   const pendingBids = new Map<string, PendingBid>(read.snapshot.bids.map((b) => [b.id, b]));
+  // Placements: every placed bid must still be pending. One conditional UPDATE for all of them (a VALUES list), then
+  // one INSERT for all their instances, so a round costs the same few statements however many bids it decides.
+  const instanceRows: (typeof instances.$inferInsert)[] = [];
   for (const placement of plan.placements) {
     const bid = pendingBids.get(placement.bidId);
     if (!bid) throw new PlanConflict(`plan places unknown bid ${placement.bidId}`);
+    if (placement.nodeIds.length !== bid.count) throw new PlanConflict(`placement of ${bid.id} has the wrong instance count`);
+    placement.nodeIds.forEach((nodeId, i) => {
+      if (!currentNodes.has(nodeId)) throw new PlanConflict(`placement target ${nodeId} is not a live node`);
+      instanceRows.push({
+        id: options.newId('in'),
+        bidId: bid.id,
+        clientId: bid.clientId,
+        nodeId,
+        state: 'running',
+        bidPrice: bid.price,
+        price: placement.price,
+        declaredPriority: bid.priority ?? bid.profile.priority,
+        effectivePriority: placement.effectivePriority,
+        uninterruptible: bid.uninterruptible,
+        penalty: bid.penalty ?? null,
+        prediction: placement.predictions[i]!,
+        interferenceScore: placement.interferenceScores[i] ?? 0,
+        score: placement.score,
+        interruptions: [],
+        movedFrom: [],
+        notice: null,
+        startedAt: now,
+      });
+    });
+  }
+  if (plan.placements.length > 0) {
+    const values = sql.join(
+      plan.placements.map((p) => sql`(${p.bidId}::text, ${p.price}::float8, ${JSON.stringify(p.score)}::jsonb)`),
+      sql`, `,
+    );
     const won = await tx
       .update(bids)
-      .set({ state: 'won', clearingPrice: placement.price, score: placement.score, reason: null, detail: null, decidedAt: now })
-      .where(and(eq(bids.id, bid.id), eq(bids.state, 'pending')))
+      .set({ state: 'won', clearingPrice: sql`v.price`, score: sql`v.score`, reason: null, detail: null, decidedAt: now })
+      .from(sql`(values ${values}) as v(id, price, score)`)
+      .where(and(eq(bids.id, sql`v.id`), eq(bids.state, 'pending')))
       .returning({ id: bids.id });
-    if (won.length !== 1) throw new PlanConflict(`bid ${bid.id} is no longer pending`);
-    if (placement.nodeIds.length !== bid.count) throw new PlanConflict(`placement of ${bid.id} has the wrong instance count`);
-    await tx.insert(instances).values(
-      placement.nodeIds.map((nodeId, i) => {
-        if (!currentNodes.has(nodeId)) throw new PlanConflict(`placement target ${nodeId} is not a live node`);
-        return {
-          id: options.newId('in'),
-          bidId: bid.id,
-          clientId: bid.clientId,
-          nodeId,
-          state: 'running' as const,
-          bidPrice: bid.price,
-          price: placement.price,
-          declaredPriority: bid.priority ?? bid.profile.priority,
-          effectivePriority: placement.effectivePriority,
-          uninterruptible: bid.uninterruptible,
-          penalty: bid.penalty ?? null,
-          prediction: placement.predictions[i]!,
-          interferenceScore: placement.interferenceScores[i] ?? 0,
-          score: placement.score,
-          interruptions: [],
-          movedFrom: [],
-          notice: null,
-          startedAt: now,
-        };
-      }),
-    );
+    if (won.length !== plan.placements.length) throw new PlanConflict('a placed bid is no longer pending');
+    await tx.insert(instances).values(instanceRows);
   }
 
-  for (const outcome of plan.outcomes) {
-    // Outcomes do not consume capacity, so a bid withdrawn meanwhile is simply left as the client set it.
-    const final = outcome.outcome === 'deferred' ? {} : { state: outcome.outcome, decidedAt: now };
+  // Outcomes do not consume capacity, so a bid withdrawn meanwhile is simply left as the client set it. Deferred
+  // bids stay pending (state null keeps it) but record why they wait.
+  if (plan.outcomes.length > 0) {
+    const values = sql.join(
+      plan.outcomes.map(
+        (o) =>
+          sql`(${o.bidId}::text, ${o.outcome === 'deferred' ? null : o.outcome}::text, ${o.reason}::text, ${o.detail}::text, ${
+            o.score === null ? null : JSON.stringify(o.score)
+          }::jsonb)`,
+      ),
+      sql`, `,
+    );
     await tx
       .update(bids)
       .set({
-        ...final,
-        reason: outcome.reason,
-        detail: outcome.detail,
-        score: outcome.score,
+        state: sql`coalesce(v.state, ${bids.state})`,
+        decidedAt: sql`case when v.state is null then ${bids.decidedAt} else ${now}::bigint end`,
+        reason: sql`v.reason`,
+        detail: sql`v.detail`,
+        score: sql`v.score`,
       })
-      .where(and(eq(bids.id, outcome.bidId), eq(bids.state, 'pending')));
+      .from(sql`(values ${values}) as v(id, state, reason, detail, score)`)
+      .where(and(eq(bids.id, sql`v.id`), eq(bids.state, 'pending')));
   }
 
   if (plan.ledgerEntries.length > 0) {

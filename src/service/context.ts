@@ -6,6 +6,9 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import type { InterferenceModel, Predictor } from '../market/types.js';
 import type { MarketEngine } from '../scheduler/engine.js';
+import type { Principal } from './authenticate.js';
+import type { BoundedCache } from './boundedCache.js';
+import type { StatusCache } from './statusCache.js';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -46,6 +49,12 @@ export interface ServiceContext {
   /** Feedback samples per instance given to the predictor (config `historySamples`). */
   historySamples: number;
   newId(prefix: string): string;
+  /** Principal of each secret hash seen by this process (see boundedCache.ts). */
+  principals: BoundedCache<string, Principal>;
+  /** Owning client of each profile id seen by this process. */
+  profileOwners: BoundedCache<string, string>;
+  /** Instance rows for status reads (see statusCache.ts). */
+  statusCache: StatusCache;
 }
 
 export const randomId = (prefix: string): string => `${prefix}_${randomUUID().replaceAll('-', '')}`;

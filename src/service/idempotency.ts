@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { Tx } from '../db/database.js';
+import type { Executor } from '../db/database.js';
 import { idempotencyKeys } from '../db/schema.js';
 import type { ServiceContext } from './context.js';
 import { DomainError } from './errors.js';
@@ -35,13 +35,15 @@ function isUniqueViolation(err: unknown): boolean {
 export async function idempotent<T>(
   ctx: ServiceContext,
   scope: IdempotencyScope,
-  run: (tx: Tx) => Promise<StoredResponse<T>>,
+  run: (db: Executor) => Promise<StoredResponse<T>>,
 ): Promise<StoredResponse<T>> {
   const { key } = scope;
-  if (key === undefined) return ctx.db.transaction(run);
+  // Without a key there is nothing to store atomically with the change, so `run` gets the database itself: its
+  // statements only insert, and what they check (the caller owns the profile or instance) never changes afterwards.
+  if (key === undefined) return run(ctx.db);
   if (key.length === 0 || key.length > 255) {
     throw new DomainError('validation_failed', 'Idempotency-Key must be 1 to 255 characters', [
-      { path: 'header:Idempotency-Key', message: 'must be 1 to 255 characters' },
+      { path: 'header:$["idempotency-key"]', message: 'must be 1 to 255 characters' },
     ]);
   }
   const requestHash = createHash('sha256').update(JSON.stringify(scope.request)).digest('hex');

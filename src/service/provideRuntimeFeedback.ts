@@ -30,7 +30,7 @@ export async function provideRuntimeFeedback({
   at.forEach((t, i) => {
     if (t > now + FUTURE_SKEW_MS) throw fieldError(['samples', i, 'at'], 'sample time is in the future');
   });
-  return idempotent<FeedbackAccepted>(
+  const response = await idempotent<FeedbackAccepted>(
     ctx,
     { clientId, route: 'provide_runtime_feedback', key: idempotencyKey, request: input },
     async (tx) => {
@@ -54,4 +54,6 @@ export async function provideRuntimeFeedback({
       return { status: 202, body: { accepted: input.samples.length } };
     },
   );
+  ctx.statusCache.invalidate(input.instanceId);
+  return response;
 }

@@ -1,9 +1,20 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../db/database.js';
 import type { SubmitBidInput } from '../api/schemas.js';
 import { bids, profiles } from '../db/schema.js';
 import type { ServiceContext } from './context.js';
 import { fieldError } from './errors.js';
 import { idempotent, type StoredResponse } from './idempotency.js';
+
+/** Whether the client owns the profile; remembered per process since a profile never changes owner. */
+async function ownsProfile(ctx: ServiceContext, db: Executor, clientId: string, profileId: string): Promise<boolean> {
+  const known = ctx.profileOwners.get(profileId);
+  if (known !== undefined) return known === clientId;
+  const [profile] = await db.select({ clientId: profiles.clientId }).from(profiles).where(eq(profiles.id, profileId));
+  if (!profile) return false;
+  ctx.profileOwners.set(profileId, profile.clientId);
+  return profile.clientId === clientId;
+}
 
 export type BidCreated = { bidId: string; state: 'pending' };
 
@@ -23,11 +34,9 @@ export async function submitBid({
     ctx,
     { clientId, route: 'submit_bid', key: idempotencyKey, request: input },
     async (tx) => {
-      const [profile] = await tx
-        .select({ id: profiles.id })
-        .from(profiles)
-        .where(and(eq(profiles.id, input.profileId), eq(profiles.clientId, clientId)));
-      if (!profile) throw fieldError(['profileId'], `no profile ${JSON.stringify(input.profileId)}`, 'unknown_profile');
+      if (!(await ownsProfile(ctx, tx, clientId, input.profileId))) {
+        throw fieldError(['profileId'], `no profile ${JSON.stringify(input.profileId)}`, 'unknown_profile');
+      }
       const bidId = ctx.newId('bid');
       await tx.insert(bids).values({
         id: bidId,

@@ -1,7 +1,8 @@
 /** Row → API view conversions shared by several verbs. */
 import type { InstanceStatus, BidView } from '../api/schemas.js';
 import type { Prediction, WorkloadProfile } from '../market/types.js';
-import type { bids, feedback, instances } from '../db/schema.js';
+import type { bids, instances } from '../db/schema.js';
+import type { LatestSample } from './instanceRows.js';
 
 export const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 
@@ -30,7 +31,7 @@ const LIVE = new Set(['running', 'notified']);
 export function instanceView(
   row: typeof instances.$inferSelect,
   profile: WorkloadProfile,
-  latest: typeof feedback.$inferSelect | undefined,
+  latest: LatestSample | null,
   now: number,
 ): InstanceStatus {
   const runSeconds = ((LIVE.has(row.state) ? now : (row.endedAt ?? now)) - row.startedAt) / 1000;
@@ -39,7 +40,7 @@ export function instanceView(
     bidId: row.bidId,
     state: row.state,
     nodeId: row.nodeId,
-    usage: latest ? { cpu: latest.cpu, memory: latest.memory, network: latest.network, at: iso(latest.at) } : null,
+    usage: latest ? { cpu: latest.cpu, memory: latest.memory, network: latest.network, at: iso(Number(latest.at)) } : null,
     predictedUtilization: predictionView(row.prediction),
     priority: { declared: row.declaredPriority, effective: row.effectivePriority },
     estimatedRuntimeRemainingSeconds: LIVE.has(row.state) ? Math.max(0, profile.expectedRuntimeSeconds - runSeconds) : 0,

@@ -5,13 +5,16 @@
  * Runs every policy on the scenario's bid stream, writes a Markdown report with SVG charts into `--out`
  * (default `reports/sim-<seed>`), and with `--json` prints the metrics as one JSON object on stdout.
  */
+import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { resolveEngineConfig, type EngineConfig } from '../market/index.js';
 import { runExperiment } from './experiment.js';
 import { POLICY_NAMES, type PolicyName } from './policies/policy.js';
 import { writeReport } from './report/markdown.js';
 import { loadScenario } from './scenario.js';
 import { loadTraceLibrary } from './traceLibrary.js';
-import { loadParleyModels } from './models.js';
+import type { InterferenceObservation } from './interferenceFeedback.js';
+import { latestModelVersion, loadParleyModels } from './models.js';
 
 function parsePolicies(text: string | undefined): PolicyName[] | undefined {
   if (text === undefined) return undefined;
@@ -29,6 +32,24 @@ function parseNumber(flag: string, text: string | undefined): number | undefined
   return value;
 }
 
+function parseEngineConfig(text: string | undefined): Partial<EngineConfig> | undefined {
+  if (text === undefined) return undefined;
+  let partial: Partial<EngineConfig>;
+  try {
+    partial = JSON.parse(text) as Partial<EngineConfig>;
+  } catch (error) {
+    throw new Error(`--engine-config is not JSON: ${(error as Error).message}`);
+  }
+  try {
+    resolveEngineConfig(partial);
+  } catch (error) {
+    const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+    const detail = issues ? issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message;
+    throw new Error(`--engine-config rejected by the engine's schema: ${detail}`);
+  }
+  return partial;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -39,6 +60,11 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
       policies: { type: 'string' },
       'truthfulness-hours': { type: 'string' },
+      'engine-config': { type: 'string' },
+      'models-dir': { type: 'string', default: 'models' },
+      'model-version': { type: 'string' },
+      'interference-feedback-out': { type: 'string' },
+      'observe-every': { type: 'string' },
     },
     strict: true,
   });
@@ -49,14 +75,34 @@ async function main(): Promise<void> {
   const log = (message: string) => process.stderr.write(`[simulate] ${message}\n`);
   const library = await loadTraceLibrary(scenario);
   log(`${library.bitbrains.length} Bitbrains and ${library.planetLab.length} PlanetLab VMs loaded`);
-  const models = await loadParleyModels(log);
+  const models = await loadParleyModels(log, values['models-dir']!, values['model-version'] ?? latestModelVersion(values['models-dir']!));
+  const engineConfig = parseEngineConfig(values['engine-config']);
+  const feedbackOut = values['interference-feedback-out'];
+  const feedback = feedbackOut ? createWriteStream(feedbackOut) : null;
+  let observations = 0;
   const started = Date.now();
   const result = runExperiment(scenario, library, {
     ...(parsePolicies(values.policies) ? { policies: parsePolicies(values.policies)! } : {}),
     ...(models ? { parleyModels: models } : {}),
+    ...(engineConfig ? { engineConfig } : {}),
     truthfulnessHours: parseNumber('truthfulness-hours', values['truthfulness-hours']) ?? 12,
     onProgress: log,
+    ...(feedback
+      ? {
+          observe: (batch: InterferenceObservation[]) => {
+            // Five significant digits: the trace inputs carry no more, and the file is half the size.
+            for (const o of batch) feedback.write(`${JSON.stringify(o, (_, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(5)) : v))}\n`);
+            observations += batch.length;
+          },
+          observeEverySteps: parseNumber('observe-every', values['observe-every']) ?? 6,
+        }
+      : {}),
   });
+  if (feedback) {
+    await new Promise<void>((resolve, reject) => feedback.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    log(`${observations} interference observations written to ${feedbackOut}`);
+  }
+  models?.dispose();
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const out = values.out ?? `reports/sim-${scenario.seed}`;
   writeReport(out, result, { command: `npm run simulate -- ${process.argv.slice(2).join(' ')}`.trim() });

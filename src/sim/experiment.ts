@@ -15,6 +15,7 @@ import type { Scenario } from './scenario.js';
 import { simulate, type SimulationOptions } from './simulator.js';
 import { evaluateTargets, type TargetCheck } from './targets.js';
 import { probeIds, shadingGain, type ShadingResult } from './truthfulness.js';
+import type { InterferenceObservation } from './interferenceFeedback.js';
 
 export interface ExperimentOptions {
   policies?: readonly PolicyName[];
@@ -27,10 +28,15 @@ export interface ExperimentOptions {
   probeEvery?: number;
   shadeFactor?: number;
   onProgress?: (message: string) => void;
+  /** Receives interference observations from the parleyStatistical run (see interferenceFeedback.ts). */
+  observe?: (observations: InterferenceObservation[]) => void;
+  observeEverySteps?: number;
 }
 
 export interface ExperimentResult {
   scenario: string;
+  /** The engine config overrides the Parley policies ran with ({} = the engine's defaults). */
+  engineConfig: Partial<EngineConfig>;
   seed: number;
   durationHours: number;
   nodes: number;
@@ -47,8 +53,13 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
   const workloads = generateWorkloads(scenario, library, reserve);
   const simOptions: SimulationOptions = { reservePrice: (bid) => postedPrice(bid.profile, reserve) };
   const notes: string[] = [];
+  if (options.engineConfig && Object.keys(options.engineConfig).length > 0) {
+    notes.push(`Parley policies ran with engine config overrides ${JSON.stringify(options.engineConfig)}.`);
+  }
   const fullModels = options.parleyModels ?? statisticalModels();
-  if (!options.parleyModels) notes.push('No learned model was given: "parley" ran with the statistical predictor, like "parleyStatistical".');
+  if (!options.parleyModels) {
+    notes.push('No learned model was available: "parley" ran with the statistical predictor and interference model, like "parleyStatistical".');
+  }
   const makePolicy = (name: PolicyName): Policy => {
     switch (name) {
       case 'parley':
@@ -66,7 +77,11 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
   const policies: Partial<Record<PolicyName, PolicyMetrics>> = {};
   for (const name of options.policies ?? POLICY_NAMES) {
     const started = Date.now();
-    policies[name] = simulate(scenario, workloads, makePolicy(name), simOptions).metrics;
+    const observing = name === 'parleyStatistical' && options.observe;
+    const runOptions: SimulationOptions = observing
+      ? { ...simOptions, observe: options.observe!, observeEverySteps: options.observeEverySteps ?? 1 }
+      : simOptions;
+    policies[name] = simulate(scenario, workloads, makePolicy(name), runOptions).metrics;
     options.onProgress?.(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const truthfulness: ShadingResult[] = [];
@@ -91,12 +106,13 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
     }
   }
   return {
-    scenario: scenario.name,
     seed: scenario.seed,
+    policies,
+    scenario: scenario.name,
+    engineConfig: options.engineConfig ?? {},
     durationHours: scenario.durationHours,
     nodes: scenario.nodes.reduce((s, g) => s + g.count, 0),
     workloads: workloads.length,
-    policies,
     targets: evaluateTargets(policies),
     truthfulness,
     notes,

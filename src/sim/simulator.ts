@@ -33,6 +33,7 @@ import { EventQueue, type TimedEvent } from './eventQueue.js';
 import { defaultGroundTruth, evaluateNode, type GroundTruthConstants, type Tenant, type Usage } from './groundTruth.js';
 import { MetricsRecorder, type PolicyMetrics } from './metrics.js';
 import type { Policy } from './policies/policy.js';
+import { nodeObservations, type InterferenceObservation } from './interferenceFeedback.js';
 import { hashNormal, stringKey } from './random.js';
 import type { Scenario } from './scenario.js';
 import { trueUsage, type Workload } from './workload.js';
@@ -49,6 +50,9 @@ export interface SimulationOptions {
   /** Per-instance-hour reserve price of a bid's profile (bids at or above it count for starvation). */
   reservePrice: (bid: PendingBid) => number;
   groundTruth?: GroundTruthConstants;
+  /** Receives interference observations every `observeEverySteps` steps (for training the interference head). */
+  observe?: (observations: InterferenceObservation[]) => void;
+  observeEverySteps?: number;
 }
 
 /** Per-workload outcome, used by the truthfulness check. */
@@ -370,6 +374,9 @@ class Simulation {
         noise: hashNormal(this.scenario.seed, stringKey(l.work.workload.id), step),
       }));
       const outcome = evaluateNode(node, tenants, this.constants);
+      if (this.options.observe && step % (this.options.observeEverySteps ?? 1) === 0) {
+        this.options.observe(nodeObservations(node, lives.map((l) => l.work.history), outcome.slowdowns));
+      }
       if (outcome.overCapacity) this.metrics.overCapacityNodeHours += hours;
       lives.forEach((live, i) => {
         const slowdown = Math.max(MIN_SLOWDOWN, outcome.slowdowns[i]!);

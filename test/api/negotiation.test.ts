@@ -63,6 +63,21 @@ describe('POST /submit_bid and /bids/{id}', () => {
     expect(after.body.score.terms.length).toBeGreaterThan(0);
   });
 
+  it('explains a bid that cannot be placed', async () => {
+    const client = await env.svc.newClient();
+    const huge = await call(env.svc.app, 'POST', '/submit_workload_profile', {
+      token: client.apiKey,
+      body: webProfile({ memory: { avg: 500_000, peak: 1_000_000 } }), // larger than any test node (65 536 MiB)
+    });
+    const bid = await call(env.svc.app, 'POST', '/submit_bid', { token: client.apiKey, body: { profileId: huge.body.profileId, price: 5 } });
+    await env.svc.round();
+    const view = await call(env.svc.app, 'GET', `/bids/${bid.body.bidId}`, { token: client.apiKey });
+    expect(['pending', 'rejected']).toContain(view.body.state);
+    // 'capacity' on an empty cluster; 'priority' when running instances exist that it may not displace.
+    expect(['capacity', 'priority']).toContain(view.body.reason);
+    expect(view.body.instanceIds).toEqual([]);
+  });
+
   it('withdraws a pending bid, and refuses to withdraw a decided one', async () => {
     const c = await clientWithProfile();
     const pending = await call(env.svc.app, 'POST', '/submit_bid', { token: c.apiKey, body: { profileId: c.profileId, price: 5 } });
@@ -142,6 +157,7 @@ describe('instances', () => {
 
   it('completes an instance once its declared runtime has elapsed', async () => {
     const c = await runningInstance();
+    expect((await call(env.svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey })).body.state).toBe('running');
     env.svc.clock.advance(3601 * 1000);
     await env.svc.round();
     const status = await call(env.svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey });
@@ -153,6 +169,8 @@ describe('instances', () => {
 describe('POST /provide_runtime_feedback', () => {
   it('stores samples and reports the latest as usage', async () => {
     const c = await runningInstance();
+    // Read first, so the status is cached: storing feedback must invalidate it.
+    expect((await call(env.svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey })).body.usage).toBeNull();
     const t = env.svc.clock.now();
     const samples = [
       { at: new Date(t - 2000).toISOString(), cpu: 1.5, memory: 1800, network: 80 },

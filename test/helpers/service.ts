@@ -13,6 +13,8 @@ import { noRoundTrigger, randomId, type ServiceContext } from '../../src/service
 import { createClient } from '../../src/service/createClient.js';
 import { ensureOperatorToken } from '../../src/service/ensureOperatorToken.js';
 import { createMetrics } from '../../src/service/metrics.js';
+import { BoundedCache } from '../../src/service/boundedCache.js';
+import { StatusCache } from '../../src/service/statusCache.js';
 import { openTestDatabase } from './database.js';
 
 export const ONE_MIB = 1024 * 1024;
@@ -47,6 +49,9 @@ export async function createTestService(database: Database): Promise<TestService
     engine,
     historySamples: 60,
     newId: randomId,
+    principals: new BoundedCache(),
+    profileOwners: new BoundedCache(),
+    statusCache: new StatusCache(60_000),
     rounds: noRoundTrigger,
   };
   const operatorToken = `op-test-${randomId('t')}`;
@@ -62,6 +67,7 @@ export async function createTestService(database: Database): Promise<TestService
     logger,
     metrics,
     newId: randomId,
+    onRoundEnd: () => ctx.statusCache.clear(),
   });
   return {
     app: createApp({ ctx, logger, metrics, maxBodyBytes: ONE_MIB }),

@@ -66,6 +66,44 @@ describe('displacement', () => {
     expect(plan.preemptions[0]).toMatchObject({ instanceId: 'v', reason: 'outbid', preemptorId: 'b', moveToNodeId: 'n2' });
   });
 
+  it('displaces for every instance of a count > 1 bid, never counting one victim twice', () => {
+    // n1 holds two low 3-core instances in 8 cores; the bid wants two 3-core instances: 2 fit only after both leave.
+    const plan = clearRound(
+      snapshot({
+        nodes: [node('n1', { cpu: 8 })],
+        instances: [victim(), instance('w', 'n1', { profile: big, declaredPriority: 'low', effectivePriority: 25, bidPrice: 0.2 })],
+        bids: [bid('b', { profile: big, priority: 'critical', price: 5, count: 2 })],
+      }),
+      deps(),
+    );
+    // Room for one 3-core instance exists (8 − 6 = 2 < 3), so both victims must go for two instances: 8 ≥ 6.
+    expect(plan.preemptions.map((p) => p.instanceId).sort()).toEqual(['v', 'w']);
+    expect(plan.preemptions.every((p) => p.preemptorId === 'b')).toBe(true);
+  });
+
+  it('does not displace when one victim would have to make room twice', () => {
+    const plan = clearRound(
+      snapshot({
+        nodes: [node('n1', { cpu: 6.5 })],
+        instances: [victim()],
+        bids: [bid('b', { profile: big, priority: 'critical', price: 5, count: 2 })],
+      }),
+      deps(),
+    );
+    // Without v there is room for two (6 ≤ 6.5) ... so v alone suffices: exactly one notice.
+    expect(plan.preemptions.map((p) => p.instanceId)).toEqual(['v']);
+    const tight = clearRound(
+      snapshot({
+        nodes: [node('n1', { cpu: 5 })],
+        instances: [victim()],
+        bids: [bid('b', { profile: big, priority: 'critical', price: 5, count: 2 })],
+      }),
+      deps(),
+    );
+    // Even an empty 5-core node cannot hold two 3-core instances: no displacement at all.
+    expect(tight.preemptions).toEqual([]);
+  });
+
   it('respects the per-round eviction cap', () => {
     const plan = clearRound(base(), deps(), { maxEvictionsPerRound: 0 });
     expect(plan.preemptions).toEqual([]);
@@ -126,18 +164,33 @@ describe('re-scheduling', () => {
     expect(p).toMatchObject({ reason: 'interference', moveToNodeId: 'n2' });
   });
 
-  it('evicts a sustained low-utilization instance only when bids go unplaced', () => {
-    // Declared memory peaks are a hard limit the predictor cannot relax, so the bid cannot fit beside the idle hog.
+  it('evicts a sustained low-utilization instance when bids go unplaced and displacement cannot help', () => {
+    // Declared memory peaks are a hard limit the predictor cannot relax. The bid wants two 2,100 MiB instances: n1
+    // (4,096 MiB) can never hold both, and n2 is taken by a critical instance, so displacement finds no room and the
+    // bid is deferred; the idle hog on n1 is then stopped for low utilization.
     const hog = profile({ memory: { avg: 2000, peak: 3000 } });
+    const want = profile({ memory: { avg: 2000, peak: 2100 } });
     const idle = instance('idle', 'n1', { profile: hog, history: samples(6, 0.1, 10, 1) });
-    const calm = clearRound(snapshot({ nodes: [node('n1', { memory: 4096 })], instances: [idle] }), deps());
+    const guard = instance('guard', 'n2', { profile: hog, declaredPriority: 'critical', effectivePriority: 100 });
+    const nodes = [node('n1', { memory: 4096 }), node('n2', { memory: 4096 })];
+    const calm = clearRound(snapshot({ nodes, instances: [idle, guard] }), deps());
     expect(calm.preemptions).toEqual([]);
     const pressed = clearRound(
-      snapshot({ nodes: [node('n1', { memory: 4096 })], instances: [idle], bids: [bid('b', { profile: hog })] }),
+      snapshot({ nodes, instances: [idle, guard], bids: [bid('b', { profile: want, priority: 'high', count: 2 })] }),
       deps(),
     );
     expect(pressed.placements).toEqual([]);
     expect(pressed.preemptions).toHaveLength(1);
     expect(pressed.preemptions[0]).toMatchObject({ instanceId: 'idle', reason: 'low_utilization', preemptorId: null, moveToNodeId: null });
+    // The priority gap applies: an idle high-priority instance is not stopped for a normal-priority bid.
+    const protectedIdle = clearRound(
+      snapshot({
+        nodes,
+        instances: [{ ...idle, declaredPriority: 'high', effectivePriority: 75 }, guard],
+        bids: [bid('b', { profile: want, count: 2 })],
+      }),
+      deps(),
+    );
+    expect(protectedIdle.preemptions).toEqual([]);
   });
 });

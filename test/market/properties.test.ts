@@ -1,7 +1,7 @@
 /** Property-based tests of the engine's hard invariants over random clusters, profiles and bid streams. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { clearRound, normalQuantile, StatisticalPredictor, PRIORITY_CLASSES, defaultEngineConfig } from '../../src/market/index.js';
+import { clearRound, normalQuantile, StatisticalInterferenceModel, StatisticalPredictor, PRIORITY_CLASSES, defaultEngineConfig } from '../../src/market/index.js';
 import type { MarketNode, PendingBid, Plan, RunningInstance, Snapshot, WorkloadProfile } from '../../src/market/index.js';
 import { demandMoments } from '../../src/market/moments.js';
 import { NOW, deps } from './builders.js';
@@ -56,6 +56,10 @@ const snapshotArb: fc.Arbitrary<Snapshot> = fc
         usage: fc.double({ min: 0.01, max: 3, noNaN: true }),
         samples: fc.integer({ min: 0, max: 8 }),
         eff: fc.integer({ min: 0, max: 100 }),
+        notice: fc.option(fc.record({ deadlineIn: fc.integer({ min: -600, max: 600 }), moveTo: fc.option(fc.nat(), { nil: null }) }), {
+          nil: null,
+          freq: 4,
+        }),
       }),
       { maxLength: 12 },
     ),
@@ -88,7 +92,7 @@ const snapshotArb: fc.Arbitrary<Snapshot> = fc
       effectivePriority: x.eff,
       uninterruptible: x.uninterruptible,
       penalty: { fee: x.fee, priorityReduction: x.reduction },
-      state: 'running',
+      state: x.notice === null ? ('running' as const) : ('notified' as const),
       startedAt: NOW - x.ageSeconds * 1000,
       interruptions: x.interruptions.map((s) => NOW - s * 1000),
       movedFrom: [],
@@ -98,7 +102,18 @@ const snapshotArb: fc.Arbitrary<Snapshot> = fc
         memory: x.profile.memory.avg * Math.min(1, x.usage),
         network: x.profile.network.avg * x.usage,
       })),
-      notice: null,
+      notice:
+        x.notice === null
+          ? null
+          : {
+              reason: 'drain' as const,
+              noticeGivenSeconds: 60,
+              noticedAt: NOW - 60_000,
+              deadline: NOW + x.notice.deadlineIn * 1000,
+              preemptorId: null,
+              penalty: null,
+              moveToNodeId: x.notice.moveTo === null ? null : nodes[x.notice.moveTo % nodes.length]!.id,
+            },
     }));
     const bids: PendingBid[] = r.bids.map((b, i) => ({
       id: `b${i}`,
@@ -220,12 +235,43 @@ describe('engine invariants', () => {
     );
   });
 
+  it('a bid displaces only instances at least priorityGap below it', () => {
+    fc.assert(
+      fc.property(snapshotArb, (s) => {
+        const plan = clearRound(s, deps(3));
+        for (const p of plan.preemptions.filter((x) => x.reason === 'outbid')) {
+          const victim = s.instances.find((i) => i.id === p.instanceId)!;
+          const bid = s.bids.find((b) => b.id === p.preemptorId)!;
+          const outcome = plan.outcomes.find((o) => o.bidId === bid.id)!;
+          const bidPriority = outcome.score!.terms.find((t) => t.name === 'priority')!.raw;
+          expect(victim.effectivePriority).toBeLessThanOrEqual(bidPriority - defaultEngineConfig.priorityGap);
+          expect(victim.state).toBe('running');
+        }
+      }),
+      runs,
+    );
+  });
+
   it('every bid gets exactly one decision', () => {
     fc.assert(
       fc.property(snapshotArb, (s) => {
         const plan = clearRound(s, deps(3));
         const decided = [...plan.placements.map((p) => p.bidId), ...plan.outcomes.map((o) => o.bidId)].sort();
         expect(decided).toEqual(s.bids.map((b) => b.id).sort());
+      }),
+      runs,
+    );
+  });
+
+  it('skipping nodes by the interference lower bound never changes the plan (the pruning is exact)', () => {
+    const full = new StatisticalInterferenceModel();
+    // The same model without the optional lower bound: every feasible node gets the full estimate.
+    const unbounded = { version: null, estimate: full.estimate.bind(full), estimateLoad: full.estimateLoad.bind(full) };
+    fc.assert(
+      fc.property(snapshotArb, (s) => {
+        const withBound = clearRound(s, { ...deps(5), interference: full });
+        const without = clearRound(s, { ...deps(5), interference: unbounded });
+        expect(withBound).toEqual(without);
       }),
       runs,
     );

@@ -19,9 +19,16 @@ describe('quote', () => {
       instances: [instance('i', 'n1', { profile: { ...fat, expectedRuntimeSeconds: 7200 }, startedAt: NOW - 3600_000 })],
     });
     const q = quote(s, fat, { clientId: 'c', price: 1 }, deps());
-    expect(q.admitProbability).toBe(0);
     expect(q.estimatedStartSeconds).toBeCloseTo(3600, 0);
-    expect(quote(s, profile({ memory: { avg: 9000, peak: 9000 } }), { clientId: 'c', price: 1 }, deps()).estimatedStartSeconds).toBe(-1);
+    // Waiting on an instance declared to end in an hour, admission within the default hour's wait is about a coin
+    // toss: P(T ≤ 2 h | T > 1 h) for T log-normal with median 2 h and σ 0.5 is 0.455.
+    expect(q.admitProbability).toBeGreaterThan(0.25);
+    expect(q.admitProbability).toBeLessThan(0.7);
+    // A short wait rarely sees the room free up (exact 0.062); a long one almost always does (exact 0.9997).
+    expect(quote(s, fat, { clientId: 'c', price: 1, maxWaitSeconds: 600 }, deps()).admitProbability).toBeLessThan(0.2);
+    expect(quote(s, fat, { clientId: 'c', price: 1, maxWaitSeconds: 30_000 }, deps()).admitProbability).toBeGreaterThan(0.95);
+    const never = quote(s, profile({ memory: { avg: 9000, peak: 9000 } }), { clientId: 'c', price: 1, maxWaitSeconds: 30_000 }, deps());
+    expect(never).toMatchObject({ estimatedStartSeconds: -1, admitProbability: 0 });
   });
 
   it('predicts preemption from the recent interruption rate of peers, 0 when the contract forbids it', () => {

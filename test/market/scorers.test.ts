@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SCORERS } from '../../src/market/scorers/index.js';
 import type { NodeView, ScoredDemand } from '../../src/market/scorers/index.js';
 import { emptyLoad } from '../../src/market/moments.js';
+import { fillShares } from '../../src/market/scorers/shares.js';
 import { node } from './builders.js';
 
 const q = (mean: number, p99: number) => ({ mean, p95: p99, p99 });
@@ -16,12 +17,17 @@ function demand(over: Partial<ScoredDemand> = {}): ScoredDemand {
     ...over,
   };
 }
-const view = (over: Partial<NodeView> = {}): NodeView => ({
-  node: node('n', { cpu: 16, memory: 65536, network: 10000 }),
-  load: emptyLoad(),
-  interference: { candidateSlowdown: 1, totalAddedSlowdown: 0, components: { contention: 0, cacheThrashing: 0, networkCongestion: 0 } },
-  ...over,
-});
+const view = (over: Partial<NodeView> = {}): NodeView => {
+  const v: NodeView = {
+    node: node('n', { cpu: 16, memory: 65536, network: 10000 }),
+    load: emptyLoad(),
+    interference: { candidateSlowdown: 1, totalAddedSlowdown: 0, components: { contention: 0, cacheThrashing: 0, networkCongestion: 0 } },
+    shares: new Float64Array(3),
+    ...over,
+  };
+  fillShares(v, demand());
+  return v;
+};
 
 describe('bid scorers', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { runExperiment } from '../../src/sim/experiment.js';
 import { barChart } from '../../src/sim/report/barChart.js';
 import { renderMarkdown, writeReport } from '../../src/sim/report/markdown.js';
 import { loadScenario } from '../../src/sim/scenario.js';
+import { latestModelVersion } from '../../src/sim/models.js';
 import { smallScenario, syntheticLibrary } from './scenarioFixture.js';
 
 describe('loadScenario', () => {
@@ -50,4 +51,16 @@ describe('the report', () => {
       expect(typeof json.policies.parley[field]).toBe('number');
     }
   }, 60_000);
+});
+
+describe('latestModelVersion', () => {
+  it('picks the newest folder that holds a manifest, in natural order, and null without any', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'models-'));
+    expect(latestModelVersion(join(dir, 'absent'))).toBeNull();
+    expect(latestModelVersion(dir)).toBeNull();
+    for (const v of ['v2', 'v10', 'v9-draft']) mkdirSync(join(dir, v));
+    writeFileSync(join(dir, 'v2', 'manifest.json'), '{}');
+    writeFileSync(join(dir, 'v10', 'manifest.json'), '{}');
+    expect(latestModelVersion(dir)).toBe('v10');
+  });
 });

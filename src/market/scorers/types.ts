@@ -27,6 +27,8 @@ export interface NodeView {
   node: MarketNode;
   load: NodeLoad;
   interference: LoadInterferenceEstimate;
+  /** Predicted mean share of CPU, memory and network after placement (see shares.ts), filled before scoring. */
+  shares: Float64Array;
 }
 
 export interface BidScorer {
@@ -41,10 +43,24 @@ export interface NodeScorer {
   readonly name: string;
   readonly scope: 'node';
   readonly cost: boolean;
+  /**
+   * Whether `raw` reads `view.interference`. Node selection scores the other terms first and skips the interference
+   * estimate on nodes whose best possible total cannot beat the best node so far (exact branch and bound).
+   */
+  readonly readsInterference: boolean;
+  /**
+   * For a cost scorer whose raw value is the interference slowdown (suffered + caused) and whose normalization is
+   * non-decreasing: the least normalized value given a lower bound on that slowdown. Lets node selection bound the
+   * score from the model's `slowdownLowerBound` before paying for the full estimate.
+   */
+  minNormalizedGivenSlowdown?(slowdownLowerBound: number): number;
   raw(demand: ScoredDemand, view: NodeView): number;
   normalize(raw: number): number;
+  /** normalize(raw(demand, view)) in one call: node selection runs it for every (bid, node) pair it scores. */
+  score(demand: ScoredDemand, view: NodeView): number;
 }
 
 export type Scorer = BidScorer | NodeScorer;
 
-export const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : Number.isFinite(x) ? x : 0);
+/** Clamp into [0, 1]; NaN becomes 0 (it fails both comparisons). */
+export const clamp01 = (x: number): number => (x >= 0 ? (x <= 1 ? x : 1) : 0);

@@ -163,7 +163,17 @@ export function renderMarkdown(result: ExperimentResult, context: { command: str
     out.push(
       table(
         ['payment rule', 'policy', 'shade', 'probes', 'truthful utility', 'shaded utility', 'gain', 'relative'],
-        result.truthfulness.map((t) => [t.rule, t.policy, t.shadeFactor, t.probes, fmt(t.truthfulUtility, 2), fmt(t.shadedUtility, 2), fmt(t.gain, 2), pct(t.relativeGain)]),
+        result.truthfulness.map((t) => [
+          t.rule,
+          t.policy,
+          t.shadeFactor,
+          t.probes,
+          fmt(t.truthfulUtility, 2),
+          fmt(t.shadedUtility, 2),
+          fmt(t.gain, 2),
+          // Relative to a truthful utility near zero (pay-as-bid) the ratio says nothing.
+          Math.abs(t.truthfulUtility) < 0.01 * Math.abs(t.shadedUtility) ? 'n/a' : pct(t.relativeGain),
+        ]),
       ),
       '',
     );
