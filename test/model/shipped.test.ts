@@ -19,4 +19,33 @@ describe('the shipped default model', () => {
       loaded.dispose();
     }
   });
+
+  it('never predicts a new bid above its declared peak, even for a declaration unlike the training traces', async () => {
+    const loaded = await loadVersion('models', (await readActivePointer('models'))!);
+    try {
+      // Peak = 2 × avg on every resource: the trace VMs declare their provisioned capacity, far above their average,
+      // and the uncapped network put this bid's memory and network means above the declared peaks.
+      // (the README's walkthrough profile)
+      const tight = profile({
+        cpu: { avg: 2, peak: 4 },
+        memory: { avg: 2048, peak: 4096 },
+        network: { avg: 100, peak: 400 },
+        burst: { probability: 0.1, magnitude: { p50: 1.5, p90: 2, p99: 3 }, durationSeconds: 30 },
+        expectedRuntimeSeconds: 3600,
+      });
+      const [p] = loaded.predictor.predict([{ profile: tight, history: [] }]);
+      for (const r of ['cpu', 'memory', 'network'] as const) {
+        expect(p![r].p99).toBeLessThanOrEqual(tight[r].peak);
+        expect(p![r].mean).toBeLessThanOrEqual(p![r].p95);
+        expect(p![r].p95).toBeLessThanOrEqual(p![r].p99);
+      }
+      // With history the evidence decides: a workload running above its declared peak is predicted above it.
+      const at = Date.UTC(2013, 6, 10);
+      const over = Array.from({ length: 288 }, (_, i) => ({ at: at + i * 300_000, cpu: 6, memory: 6000, network: 600 }));
+      const [q] = loaded.predictor.predict([{ profile: tight, history: over }]);
+      expect(q!.cpu.p95).toBeGreaterThan(tight.cpu.peak);
+    } finally {
+      loaded.dispose();
+    }
+  });
 });
