@@ -138,11 +138,16 @@ describe('re-scheduling', () => {
     expect(plan.preemptions[0]).toMatchObject({ instanceId: 'a', reason: 'drain', moveToNodeId: null });
   });
 
-  it('stops a profile violator and reduces its client priority', () => {
+  it('stops a profile violator that hurts its co-runners and reduces its client priority', () => {
+    // The co-runner reports a slowdown of 1.5 (above the 1.2 QoS limit): the violation hurts someone.
+    const slowed = samples(6, 1, 1024, 50).map((x) => ({ ...x, slowdown: 1.5 }));
     const plan = clearRound(
       snapshot({
         nodes: [node('n1')],
-        instances: [instance('x', 'n1', { history: samples(6, 6, 1000, 10), penalty: { fee: 0, priorityReduction: 15 } })],
+        instances: [
+          instance('x', 'n1', { history: samples(6, 6, 1000, 10), penalty: { fee: 0, priorityReduction: 15 } }),
+          instance('y', 'n1', { history: slowed }),
+        ],
       }),
       deps(),
     );
@@ -166,12 +171,16 @@ describe('re-scheduling', () => {
 
   it('evicts a sustained low-utilization instance only when bids go unplaced', () => {
     // Declared memory peaks are a hard limit the predictor cannot relax, so the bid cannot fit beside the idle hog.
+    // The high bid (75 points) wants two instances; the busy high instance on n2 is inside the priority gap, so
+    // displacement cannot make room for both and only the scarcity stage acts, on the idle normal one (50 points).
     const hog = profile({ memory: { avg: 2000, peak: 3000 } });
     const idle = instance('idle', 'n1', { profile: hog, history: samples(6, 0.1, 10, 1) });
-    const calm = clearRound(snapshot({ nodes: [node('n1', { memory: 4096 })], instances: [idle] }), deps());
+    const busy = instance('busy', 'n2', { profile: hog, history: samples(6, 1, 2000, 50), declaredPriority: 'high', effectivePriority: 75 });
+    const nodes = [node('n1', { memory: 4096 }), node('n2', { memory: 4096 })];
+    const calm = clearRound(snapshot({ nodes, instances: [idle, busy] }), deps());
     expect(calm.preemptions).toEqual([]);
     const pressed = clearRound(
-      snapshot({ nodes: [node('n1', { memory: 4096 })], instances: [idle], bids: [bid('b', { profile: hog })] }),
+      snapshot({ nodes, instances: [idle, busy], bids: [bid('b', { profile: hog, priority: 'high', count: 2 })] }),
       deps(),
     );
     expect(pressed.placements).toEqual([]);
