@@ -18,6 +18,11 @@ function flag(args: string[], name: string, fallback: number): number {
   return v;
 }
 
+/** Ratio of marginal costs, or null when the baseline's marginal cost is within noise of zero (no meaningful ratio). */
+function marginalRatio(parley: number, kube: number): number | null {
+  return kube > 1 ? Number((Math.max(0, parley) / kube).toFixed(2)) : null;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -121,12 +126,8 @@ export async function main(args: string[]): Promise<void> {
     cpuCostPerBidRatio: Number((parley.cpuMs / kube.cpuMs).toFixed(2)),
     fixedRoundMs: { parley: Number(parleyIdle.ms.toFixed(1)), kubeLike: Number(kubeIdle.ms.toFixed(1)) },
     fixedCpuMs: { parley: Number(parleyIdle.cpuMs.toFixed(1)), kubeLike: Number(kubeIdle.cpuMs.toFixed(1)) },
-    marginalCostPerBidRatio: Number(
-      (Math.max(0, parley.ms - parleyIdle.ms) / Math.max(1e-9, kube.ms - kubeIdle.ms)).toFixed(2),
-    ),
-    marginalCpuCostPerBidRatio: Number(
-      (Math.max(0, parley.cpuMs - parleyIdle.cpuMs) / Math.max(1e-9, kube.cpuMs - kubeIdle.cpuMs)).toFixed(2),
-    ),
+    marginalCostPerBidRatio: marginalRatio(parley.ms - parleyIdle.ms, kube.ms - kubeIdle.ms),
+    marginalCpuCostPerBidRatio: marginalRatio(parley.cpuMs - parleyIdle.cpuMs, kube.cpuMs - kubeIdle.cpuMs),
     node: process.version,
   };
   if (args.includes('--json')) console.log(JSON.stringify(result));

@@ -12,6 +12,7 @@ import { billedUnits, clearingPrices, dot, normalizedUnits, paymentFor, type Res
 import { placeAll, type PlacedInstance } from './placement.js';
 import { chanceFit } from './chance.js';
 import { displace } from './displacement.js';
+import { InfeasibleDemands } from './infeasible.js';
 
 export interface ScoredBid {
   bid: PendingBid;
@@ -66,6 +67,7 @@ export function clearBids(ctx: RoundContext, bids: readonly PendingBid[], predic
   const outcomes: BidOutcome[] = [];
   const scarce: ScoredBid[] = [];
   const won: { s: ScoredBid; placed: PlacedInstance[] }[] = [];
+  const infeasible = new InfeasibleDemands();
 
   for (const s of scored) {
     const { bid } = s;
@@ -74,11 +76,13 @@ export function clearBids(ctx: RoundContext, bids: readonly PendingBid[], predic
       outcomes.push(outcome(s, 'rejected', 'reserve_price', `price ${bid.price} below the reserve ${reserve.toFixed(6)}`));
       continue;
     }
-    const placed = placeAll(ctx.env, s.demand, s.view, bid.count);
+    const placed = infeasible.covers(s.demand.moments) ? null : placeAll(ctx.env, s.demand, s.view, bid.count);
     if (placed !== null) {
       won.push({ s, placed });
       continue;
     }
+    // Only a single instance's failure says "no node fits this demand"; count > 1 can fail on all-or-nothing.
+    if (bid.count === 1) infeasible.record(s.demand.moments);
     const displaced = displace(ctx, s);
     if (displaced.kind === 'notified') {
       outcomes.push(outcome(s, 'deferred', 'capacity', displaced.detail));

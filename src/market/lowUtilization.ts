@@ -25,6 +25,10 @@ import { violationLevel } from './profileViolation.js';
 export function evictLowUtilization(ctx: RoundContext, cleared: ClearingResult): void {
   const { cluster, config } = ctx;
   if (cleared.scarce.length === 0) return;
+  // Cheap prefilter before reading any feedback: nobody above the best unplaced bid's priority − gap can be a victim.
+  let topPriority = -Infinity;
+  for (const s of cleared.scarce) topPriority = Math.max(topPriority, s.demand.effectivePriority);
+  const maxVictimPriority = topPriority - config.priorityGap;
 
   const idle: { r: Resident; nodeIdx: number; ratio: number; reason: 'low_utilization' | 'profile_violation' }[] = [];
   const violators: typeof idle = [];
@@ -33,6 +37,7 @@ export function evictLowUtilization(ctx: RoundContext, cleared: ClearingResult):
     for (const r of cluster.residents[i]!) {
       const inst = r.instance;
       if (inst === null || inst.nodeId !== cluster.nodes[i]!.id || ctx.noticed.has(inst.id)) continue;
+      if (inst.effectivePriority > maxVictimPriority) continue;
       const seen = observedUse(inst.history, config.minFeedbackSamples, observed);
       if (seen === null) continue;
       const level = violationLevel(inst, seen, config);

@@ -169,22 +169,33 @@ describe('re-scheduling', () => {
     expect(p).toMatchObject({ reason: 'interference', moveToNodeId: 'n2' });
   });
 
-  it('evicts a sustained low-utilization instance only when bids go unplaced', () => {
-    // Declared memory peaks are a hard limit the predictor cannot relax, so the bid cannot fit beside the idle hog.
-    // The high bid (75 points) wants two instances; the busy high instance on n2 is inside the priority gap, so
-    // displacement cannot make room for both and only the scarcity stage acts, on the idle normal one (50 points).
+  it('evicts a sustained low-utilization instance when bids go unplaced and displacement cannot help', () => {
+    // Declared memory peaks are a hard limit the predictor cannot relax. The bid wants two 2,100 MiB instances: n1
+    // (4,096 MiB) can never hold both, and n2 is taken by a critical instance, so displacement finds no room and the
+    // bid is deferred; the idle hog on n1 is then stopped for low utilization.
     const hog = profile({ memory: { avg: 2000, peak: 3000 } });
+    const want = profile({ memory: { avg: 2000, peak: 2100 } });
     const idle = instance('idle', 'n1', { profile: hog, history: samples(6, 0.1, 10, 1) });
-    const busy = instance('busy', 'n2', { profile: hog, history: samples(6, 1, 2000, 50), declaredPriority: 'high', effectivePriority: 75 });
+    const guard = instance('guard', 'n2', { profile: hog, declaredPriority: 'critical', effectivePriority: 100 });
     const nodes = [node('n1', { memory: 4096 }), node('n2', { memory: 4096 })];
-    const calm = clearRound(snapshot({ nodes, instances: [idle, busy] }), deps());
+    const calm = clearRound(snapshot({ nodes, instances: [idle, guard] }), deps());
     expect(calm.preemptions).toEqual([]);
     const pressed = clearRound(
-      snapshot({ nodes, instances: [idle, busy], bids: [bid('b', { profile: hog, priority: 'high', count: 2 })] }),
+      snapshot({ nodes, instances: [idle, guard], bids: [bid('b', { profile: want, priority: 'high', count: 2 })] }),
       deps(),
     );
     expect(pressed.placements).toEqual([]);
     expect(pressed.preemptions).toHaveLength(1);
     expect(pressed.preemptions[0]).toMatchObject({ instanceId: 'idle', reason: 'low_utilization', preemptorId: null, moveToNodeId: null });
+    // The priority gap applies: an idle high-priority instance is not stopped for a normal-priority bid.
+    const protectedIdle = clearRound(
+      snapshot({
+        nodes,
+        instances: [{ ...idle, declaredPriority: 'high', effectivePriority: 75 }, guard],
+        bids: [bid('b', { profile: want, count: 2 })],
+      }),
+      deps(),
+    );
+    expect(protectedIdle.preemptions).toEqual([]);
   });
 });
