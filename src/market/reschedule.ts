@@ -8,7 +8,8 @@
  *     only stopped under scarcity, for bids that clear the priority gap (lowUtilization.ts): stopping it otherwise
  *     gains nothing and costs the client its work.
  *   - interference: the slowdown an instance adds to its co-runners (model estimate against the rest of its node)
- *     above interferenceThreshold: moved to a node where it fits, else stopped; the client's priority reduced
+ *     above interferenceThreshold: moved to a node where it fits, else stopped when some co-runner is at least
+ *     priorityGap above it (no stop of important work for less important neighbours); the client's priority reduced
  *   - interference seen in feedback: on a node whose residents report a slowdown above qosSlowdownLimit, the resident
  *     the model blames most (largest slowdown added to the rest) is moved; it is stopped only when some resident
  *     reporting the slowdown has an effective priority at least priorityGap above it (no cascade against the gap)
@@ -94,6 +95,8 @@ function findOffenders(ctx: RoundContext): Offender[] {
         if (rep !== null && rep > config.qosSlowdownLimit) hurtPriority = Math.max(hurtPriority, inst.effectivePriority);
       }
     }
+    let topPriority = -Infinity;
+    for (const r of residents) if (r.instance !== null) topPriority = Math.max(topPriority, r.instance.effectivePriority);
     let worstOffender: Offender | null = null;
     let blamed = false;
     for (const r of residents) {
@@ -130,7 +133,8 @@ function findOffenders(ctx: RoundContext): Offender[] {
         severity: added / Math.max(1e-9, config.interferenceThreshold),
         gain: added * meanPrice * remainingHours(inst, now),
         evidence: added,
-        allowStop: true,
+        // A stop (not a move) needs a co-runner it slows that clears the priority gap above it, as displacement does.
+        allowStop: inst.effectivePriority + config.priorityGap <= topPriority,
       };
       if (added > config.interferenceThreshold) {
         offenders.push(offender);

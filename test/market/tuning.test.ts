@@ -180,6 +180,34 @@ describe('QoS limit in placement', () => {
   });
 });
 
+describe('interference preemption and the priority gap', () => {
+  const noisy = profile({ cpu: { avg: 6, peak: 9 }, memory: { avg: 30000, peak: 30000 }, network: { avg: 4000, peak: 8000 } });
+  // One node only: the offender cannot be moved, so the question is whether it may be stopped.
+  const cases = [
+    { name: 'high offender, low co-runners: not stopped', offender: 75, coRunners: 25, stopped: false },
+    { name: 'high offender, normal co-runners (inside the gap): not stopped', offender: 75, coRunners: 70, stopped: false },
+    { name: 'low offender, normal co-runners: stopped', offender: 25, coRunners: 50, stopped: true },
+  ];
+  it.each(cases)('$name', ({ offender, coRunners, stopped }) => {
+    const plan = clearRound(
+      snapshot({
+        nodes: [node('n1')],
+        instances: [
+          instance('noisy', 'n1', { profile: noisy, effectivePriority: offender }),
+          instance('q1', 'n1', { effectivePriority: coRunners }),
+          instance('q2', 'n1', { effectivePriority: coRunners }),
+          instance('q3', 'n1', { effectivePriority: coRunners }),
+        ],
+      }),
+      deps(),
+      { interferenceThreshold: 0.1 },
+    );
+    const p = plan.preemptions.filter((x) => x.instanceId === 'noisy');
+    if (stopped) expect(p).toEqual([expect.objectContaining({ reason: 'interference', moveToNodeId: null })]);
+    else expect(p).toEqual([]);
+  });
+});
+
 describe('StatisticalInterferenceModel below saturation', () => {
   const m = new StatisticalInterferenceModel();
   const cap = { id: 'n', cpu: 16, memory: 65536, network: 10000 };
