@@ -107,9 +107,13 @@ export class StatisticalInterferenceModel implements InterferenceModel {
     const congestionWithout = this.congestion(load.networkP99, node.network);
     const bandwidth = share(load.cpuMean, node.cpu);
     // Queueing relative to running alone: the candidate's own load queues on an empty node too.
+    // The queueing terms grow with ρ, so when the term with the candidate is negligible (below 1e-6, most nodes in a
+    // round) the terms alone and without the candidate are too: skip their Math.pow (this runs per (bid, node)).
     const cpuQueueWith = cpuQueueing(load.cpuMean + candidate.cpuMean, node.cpu);
+    const cpuTiny = cpuQueueWith < 1e-6;
     const netQueueWith = linkQueueing(load.networkMean + candidate.networkMean, node.network);
-    const cpuQueueAlone = load.count === 0 ? cpuQueueWith : cpuQueueing(candidate.cpuMean, node.cpu);
+    const cpuQueueAlone = load.count === 0 || cpuTiny ? cpuQueueWith : cpuQueueing(candidate.cpuMean, node.cpu);
+    const cpuQueueWithout = cpuTiny ? 0 : cpuQueueing(load.cpuMean, node.cpu);
     const netQueueAlone = load.count === 0 ? netQueueWith : linkQueueing(candidate.networkMean, node.network);
     const candidateSlowdown =
       1 +
@@ -125,7 +129,7 @@ export class StatisticalInterferenceModel implements InterferenceModel {
       s.cacheThrashing * candidateCacheShare +
       s.networkCongestion * Math.max(0, congestionWith - congestionWithout) +
       s.memoryBandwidth * share(candidate.cpuMean, node.cpu) +
-      s.cpuQueueing * Math.max(0, cpuQueueWith - cpuQueueing(load.cpuMean, node.cpu)) +
+      s.cpuQueueing * Math.max(0, cpuQueueWith - cpuQueueWithout) +
       s.networkQueueing * Math.max(0, netQueueWith - linkQueueing(load.networkMean, node.network));
     out.candidateSlowdown = candidateSlowdown;
     out.totalAddedSlowdown = addedEach * load.count;
