@@ -49,10 +49,14 @@ async function openServiceDatabase(): Promise<Database> {
   return openDatabase(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir });
 }
 
-/** The version to compare against: the one model_versions marks active, else the one active.json names. */
+/**
+ * The version to compare against: the one active.json names (what a service on this folder serves at start; the CLI
+ * `models activate` writes only the pointer), else the one model_versions marks active.
+ */
 async function activeVersionOf(database: Database, modelsDir: string): Promise<string | null> {
-  const row = (await listModelVersionRows(database.db)).find((r) => r.active);
-  return row?.version ?? (await readActivePointer(modelsDir));
+  const pointer = await readActivePointer(modelsDir);
+  if (pointer !== null) return pointer;
+  return (await listModelVersionRows(database.db)).find((r) => r.active)?.version ?? null;
 }
 
 function gitCommit(): string | null {
