@@ -37,13 +37,13 @@ const logger = pino({ level: config.logLevel });
 // The learned model named by models/active.json serves when it loads and validates; otherwise (no pointer,
 // corrupt or incompatible model) the engine's statistical models serve and decisions record modelVersion null.
 const models = new ModelRegistry({
-  modelsDir: process.env['PARLEY_MODELS_DIR'] ?? 'models',
+  modelsDir: config.modelsDir,
   fallback: statisticalModels().current(),
   log: (message) => logger.info(message),
 });
 const activeModel = await models.activateFromPointer();
 logger.info({ modelVersion: activeModel }, activeModel ? 'learned model active' : 'statistical predictor active');
-const server = await startServer({ config, logger, engine, predictions: models });
+const server = await startServer({ config, logger, engine, predictions: models, models });
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

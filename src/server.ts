@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import type { Config } from './config/index.js';
 import { openDatabase, type Database } from './db/database.js';
+import type { ModelRegistry } from './model/registry.js';
 import { ClearingLoop } from './scheduler/loop.js';
 import type { MarketEngine } from './scheduler/engine.js';
 import { randomId, systemClock, type PredictionProvider, type ServiceContext } from './service/context.js';
@@ -30,9 +31,11 @@ export interface ServerDeps {
   logger: Logger;
   engine: MarketEngine;
   predictions: PredictionProvider;
+  /** The registry behind `predictions`, when it serves learned models (enables GET /models and activation). */
+  models?: ModelRegistry;
 }
 
-export async function startServer({ config, logger, engine, predictions }: ServerDeps): Promise<RunningServer> {
+export async function startServer({ config, logger, engine, predictions, models }: ServerDeps): Promise<RunningServer> {
   const database = await openDatabase(
     config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
   );
@@ -53,6 +56,7 @@ export async function startServer({ config, logger, engine, predictions }: Serve
     profileOwners: new BoundedCache(),
     statusCache: new StatusCache(config.statusCacheMs),
     rounds: { bidArrived: () => loopRef.loop?.bidArrived() },
+    ...(models ? { models } : {}),
   };
 
   const { generated } = await ensureOperatorToken({ ctx, configured: config.adminToken });

@@ -1,12 +1,22 @@
 import { readTrace } from '../src/traces/open.js';
-import type { TraceRef } from '../src/traces/types.js';
+import type { TraceInstance, TraceRef } from '../src/traces/types.js';
 import { buildDataset, type Dataset } from './dataset.js';
 
-/** Streams a trace into a dataset, logging progress every 50 instances. */
-export async function loadDataset(ref: TraceRef, strideMinutes: number, log: (line: string) => void): Promise<Dataset> {
+async function* concat(trace: AsyncIterable<TraceInstance>, extra: readonly TraceInstance[]): AsyncGenerator<TraceInstance> {
+  yield* trace;
+  yield* extra;
+}
+
+/** Streams a trace (then `extra` instances, e.g. stored feedback) into a dataset, logging progress every 50 instances. */
+export async function loadDataset(
+  ref: TraceRef,
+  strideMinutes: number,
+  log: (line: string) => void,
+  extra: readonly TraceInstance[] = [],
+): Promise<Dataset> {
   const started = Date.now();
   let seen = 0;
-  const dataset = await buildDataset(readTrace(ref), {
+  const dataset = await buildDataset(concat(readTrace(ref), extra), {
     strideMs: strideMinutes * 60_000,
     onInstance: () => {
       seen += 1;

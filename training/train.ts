@@ -1,9 +1,16 @@
 /**
  * `npm run train -- [--trace bitbrains:<path>] [--out models] [--split temporal|instance] [--epochs N]
- *   [--batch-size B] [--stride-minutes M] [--interference-feedback file.jsonl] [--version name]`
+ *   [--batch-size B] [--stride-minutes M] [--interference-feedback file.jsonl] [--version name] [--register]
+ *   [--from-db [--activate-if-better]]`
  *
  * Trains the utilization network and the interference head, scores the model against every baseline on the
  * held-out split, and writes an immutable `models/<version>/` (never overwrites one).
+ *
+ * `--from-db` adds the service's stored runtime feedback (DATABASE_URL, else the PGlite folder PARLEY_DATA_DIR, as
+ * `npm start` opens it): feedback series become training instances, feedback with `slowdown` trains the
+ * interference head (training/feedback.ts); the version is registered in `model_versions`. With
+ * `--activate-if-better` or PARLEY_AUTO_ACTIVATE=1 it is then made active (active.json and model_versions) only if
+ * it is no worse than the active version on this run's holdout (training/promotion.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,11 +22,16 @@ import { INTERFERENCE_FEATURE_NAMES } from '../src/features/interference.js';
 import { loadConfig } from '../src/config/index.js';
 import { openDatabase } from '../src/db/database.js';
 import { saveLayersModel } from '../src/model/artifacts.js';
-import { registerModelVersion } from '../src/model/versionTable.js';
+import { listModelVersionRows, recordModelActivation, registerModelVersion } from '../src/model/versionTable.js';
+import { loadVersion, type LoadedVersion } from '../src/model/loaded-version.js';
+import { readActivePointer, writeActivePointer } from '../src/model/registry.js';
+import type { Database } from '../src/db/database.js';
 import { initTfBackend } from '../src/model/backend.js';
 import { validateManifest, type ModelManifest } from '../src/model/manifest.js';
 import { parseTraceRef } from '../src/traces/open.js';
-import { evaluateRows } from './evaluation.js';
+import { evaluateRows, type EvaluationReport } from './evaluation.js';
+import { readFeedbackTraining, type FeedbackTrainingData } from './feedback.js';
+import { compareForPromotion } from './promotion.js';
 import { DEFAULT_FIT, fitUtilization } from './fit-utilization.js';
 import { fitInterference, readObservations, synthesizeObservations } from './fit-interference.js';
 import { loadDataset } from './load.js';
@@ -28,6 +40,24 @@ import { formatTable } from './report.js';
 import { SPLITS, splitDataset, type SplitKind } from './split.js';
 
 export const DEFAULT_TRACE = 'bitbrains:data/bitbrains-rnd-2013-07-sample.tar.gz';
+/** fitInterference's minimum; with fewer feedback observations carrying slowdown, the head trains on synthetic ones. */
+const MIN_FEEDBACK_OBSERVATIONS = 50;
+
+/** The service's database, opened as `npm start` opens it. */
+async function openServiceDatabase(): Promise<Database> {
+  const config = loadConfig();
+  return openDatabase(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir });
+}
+
+/**
+ * The version to compare against: the one active.json names (what a service on this folder serves at start; the CLI
+ * `models activate` writes only the pointer), else the one model_versions marks active.
+ */
+async function activeVersionOf(database: Database, modelsDir: string): Promise<string | null> {
+  const pointer = await readActivePointer(modelsDir);
+  if (pointer !== null) return pointer;
+  return (await listModelVersionRows(database.db)).find((r) => r.active)?.version ?? null;
+}
 
 function gitCommit(): string | null {
   try {
@@ -48,7 +78,7 @@ async function main(): Promise<void> {
     options: {
       trace: { type: 'string', default: DEFAULT_TRACE },
       out: { type: 'string', default: 'models' },
-      split: { type: 'string', default: 'temporal' },
+      split: { type: 'string' },
       epochs: { type: 'string', default: String(DEFAULT_FIT.epochs) },
       'batch-size': { type: 'string', default: String(DEFAULT_FIT.batchSize) },
       'stride-minutes': { type: 'string', default: '30' },
@@ -56,110 +86,182 @@ async function main(): Promise<void> {
       version: { type: 'string' },
       seed: { type: 'string', default: String(DEFAULT_FIT.seed) },
       register: { type: 'boolean', default: false },
+      'from-db': { type: 'boolean', default: false },
+      'activate-if-better': { type: 'boolean', default: false },
     },
   });
+  const fromDb = values['from-db'];
+  const autoActivate = values['activate-if-better'] || process.env['PARLEY_AUTO_ACTIVATE'] === '1';
+  if (autoActivate && !fromDb) throw new Error('--activate-if-better (PARLEY_AUTO_ACTIVATE=1) applies to --from-db retraining only');
   const log = (line: string) => console.error(`[train] ${line}`);
   const started = Date.now();
-  const split = values.split as SplitKind;
+  // Feedback is recent and the trace is years old: a temporal split would put all feedback in the test period and
+  // leave no validation period, so retraining from the database holds out instances instead.
+  const split = (values.split ?? (fromDb ? 'instance' : 'temporal')) as SplitKind;
   if (!SPLITS.includes(split)) throw new Error(`--split must be one of ${SPLITS.join(', ')}`);
+  if (fromDb && split === 'temporal') throw new Error('--from-db needs --split instance: trace and feedback periods are years apart');
   const ref = parseTraceRef(values.trace);
   const backend = await initTfBackend(log);
   const version = values.version ?? versionName(new Date());
   const dir = join(values.out, version);
   if (existsSync(dir)) throw new Error(`${dir} exists: model versions are immutable, choose another --version`);
 
-  const dataset = await loadDataset(ref, Number(values['stride-minutes']), log);
-  const parts = splitDataset(dataset, split);
-  log(`split ${split}: fit ${parts.fit.length}, validation ${parts.validation.length}, test ${parts.test.length} examples`);
-  const seed = Number(values.seed);
-  const fitted = await fitUtilization(dataset, parts, {
-    ...DEFAULT_FIT,
-    epochs: Number(values.epochs),
-    batchSize: Number(values['batch-size']),
-    seed,
-    log,
-  });
-  const report = evaluateRows(dataset, parts.test, split, { version, network: fitted.network });
-  console.log(formatTable(report));
-
-  const feedbackPath = values['interference-feedback'];
-  const observations = feedbackPath
-    ? await readObservations(feedbackPath)
-    : synthesizeObservations(dataset, parts.fit, 20_000, mulberry32(seed));
-  const trainedOn = feedbackPath
-    ? `feedback with observed slowdown: ${feedbackPath} (${observations.length} observations)`
-    : `synthetic co-location of ${ref.format} trace VMs, processor-sharing slowdown label (${observations.length} observations); no feedback with observed slowdown was available`;
-  const interference = await fitInterference(observations, seed, log);
-  log(
-    `interference head, held-out slowdown: MAE ${interference.mae.toFixed(4)}, RMSE ${interference.rmse.toFixed(4)} ` +
-      `(always 1.0: MAE ${interference.baselineMae.toFixed(4)}, RMSE ${interference.baselineRmse.toFixed(4)})`,
-  );
-
-  const trainedRows = [...parts.fit, ...parts.validation];
-  const trainedInstances = [...new Set(trainedRows.map((r) => `${ref.format}:${dataset.instanceIds[dataset.instance[r]!]}`))].sort();
-  const trainedUntil = trainedRows.reduce((m, r) => Math.max(m, dataset.at[r]!), 0) + 3_600_000;
-  const manifest: ModelManifest = {
-    version,
-    createdAt: new Date().toISOString(),
-    gitCommit: gitCommit(),
-    featureSpec: { version: FEATURE_SPEC_VERSION, names: [...FEATURE_NAMES] },
-    outputs: [...OUTPUT_NAMES],
-    normalization: fitted.normalization,
-    calibration: fitted.calibration,
-    utilization: { path: 'utilization/model.json' },
-    interference: {
-      path: 'interference/model.json',
-      features: [...INTERFERENCE_FEATURE_NAMES],
-      normalization: interference.normalization,
-      trainedOn,
-    },
-    data: {
-      trace: `${ref.format}:${ref.path}`,
-      ...dataset.description,
-      firstAt: new Date(dataset.description.firstAt).toISOString(),
-      lastAt: new Date(dataset.description.lastAt).toISOString(),
-      split,
-      cutoff: parts.cutoff === null ? null : new Date(parts.cutoff).toISOString(),
-      strideMinutes: Number(values['stride-minutes']),
-      trainedInstances,
-      trainedUntil,
-    },
-    training: {
-      backend,
+  const database = fromDb || values.register ? await openServiceDatabase() : null;
+  try {
+    let stored: FeedbackTrainingData | null = null;
+    if (fromDb) {
+      stored = await readFeedbackTraining(database!.db);
+      log(`feedback from ${database!.driver}: ${JSON.stringify(stored.description)}`);
+    }
+    const feedbackIds = new Set(stored?.instances.map((i) => i.id) ?? []);
+    const dataset = await loadDataset(ref, Number(values['stride-minutes']), log, stored?.instances ?? []);
+    const parts = splitDataset(dataset, split);
+    log(`split ${split}: fit ${parts.fit.length}, validation ${parts.validation.length}, test ${parts.test.length} examples`);
+    const seed = Number(values.seed);
+    const fitted = await fitUtilization(dataset, parts, {
       ...DEFAULT_FIT,
+      epochs: Number(values.epochs),
       batchSize: Number(values['batch-size']),
-      epochsRequested: Number(values.epochs),
-      epochs: fitted.epochs,
-      fitExamples: fitted.fitExamples,
-      validationExamples: parts.validation.length,
-      meanScale: fitted.meanScale,
+      seed,
+      log,
+    });
+    const report = evaluateRows(dataset, parts.test, split, { version, network: fitted.network });
+    console.log(formatTable(report));
+
+    const feedbackPath = values['interference-feedback'];
+    const fromStore = stored !== null && stored.observations.length >= MIN_FEEDBACK_OBSERVATIONS;
+    if (stored && !fromStore) {
+      log(`only ${stored.observations.length} stored feedback samples with slowdown (< ${MIN_FEEDBACK_OBSERVATIONS}): the interference head trains on synthetic observations`);
+    }
+    const observations = fromStore
+      ? stored!.observations
+      : feedbackPath
+        ? await readObservations(feedbackPath)
+        : synthesizeObservations(dataset, parts.fit, 20_000, mulberry32(seed));
+    const trainedOn = fromStore
+      ? `stored runtime feedback with observed slowdown and its placement context (${database!.driver}, ${observations.length} observations)`
+      : feedbackPath
+        ? `feedback with observed slowdown: ${feedbackPath} (${observations.length} observations)`
+        : `synthetic co-location of ${ref.format} trace VMs, processor-sharing slowdown label (${observations.length} observations); no feedback with observed slowdown was available`;
+    const interference = await fitInterference(observations, seed, log);
+    log(
+      `interference head, held-out slowdown: MAE ${interference.mae.toFixed(4)}, RMSE ${interference.rmse.toFixed(4)} ` +
+        `(always 1.0: MAE ${interference.baselineMae.toFixed(4)}, RMSE ${interference.baselineRmse.toFixed(4)})`,
+    );
+
+    const trainedRows = [...parts.fit, ...parts.validation];
+    const sourceOf = (id: string) => (feedbackIds.has(id) ? 'feedback' : ref.format);
+    const trainedInstances = [
+      ...new Set(trainedRows.map((r) => dataset.instanceIds[dataset.instance[r]!]!).map((id) => `${sourceOf(id)}:${id}`)),
+    ].sort();
+    const trainedUntil = trainedRows.reduce((m, r) => Math.max(m, dataset.at[r]!), 0) + 3_600_000;
+    const manifest: ModelManifest = {
+      version,
+      createdAt: new Date().toISOString(),
+      gitCommit: gitCommit(),
+      featureSpec: { version: FEATURE_SPEC_VERSION, names: [...FEATURE_NAMES] },
+      outputs: [...OUTPUT_NAMES],
+      normalization: fitted.normalization,
+      calibration: fitted.calibration,
+      utilization: { path: 'utilization/model.json' },
       interference: {
-        examples: interference.examples,
-        heldOut: { mae: interference.mae, rmse: interference.rmse },
-        alwaysOne: { mae: interference.baselineMae, rmse: interference.baselineRmse },
+        path: 'interference/model.json',
+        features: [...INTERFERENCE_FEATURE_NAMES],
+        normalization: interference.normalization,
+        trainedOn,
       },
-      seconds: (Date.now() - started) / 1000,
-    },
-    metrics: report as unknown as ModelManifest['metrics'],
-  };
-  validateManifest(manifest, dir);
-  await mkdir(dir, { recursive: true });
-  await saveLayersModel(fitted.network.model, join(dir, manifest.utilization.path));
-  await saveLayersModel(interference.model, join(dir, manifest.interference.path));
-  await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  log(`wrote ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s total`);
-  if (values.register) {
-    // The service's database (DATABASE_URL, else the PGlite folder PARLEY_DATA_DIR), as `npm start` opens it.
-    const config = loadConfig();
-    const database = await openDatabase(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir });
-    try {
+      data: {
+        trace: `${ref.format}:${ref.path}`,
+        ...dataset.description,
+        firstAt: new Date(dataset.description.firstAt).toISOString(),
+        lastAt: new Date(dataset.description.lastAt).toISOString(),
+        split,
+        cutoff: parts.cutoff === null ? null : new Date(parts.cutoff).toISOString(),
+        strideMinutes: Number(values['stride-minutes']),
+        trainedInstances,
+        trainedUntil,
+        ...(stored ? { feedback: { source: database!.driver, ...stored.description } } : {}),
+      },
+      training: {
+        backend,
+        ...DEFAULT_FIT,
+        batchSize: Number(values['batch-size']),
+        epochsRequested: Number(values.epochs),
+        epochs: fitted.epochs,
+        fitExamples: fitted.fitExamples,
+        validationExamples: parts.validation.length,
+        meanScale: fitted.meanScale,
+        interference: {
+          examples: interference.examples,
+          heldOut: { mae: interference.mae, rmse: interference.rmse },
+          alwaysOne: { mae: interference.baselineMae, rmse: interference.baselineRmse },
+        },
+        seconds: (Date.now() - started) / 1000,
+      },
+      metrics: report as unknown as ModelManifest['metrics'],
+    };
+    validateManifest(manifest, dir);
+    await mkdir(dir, { recursive: true });
+    await saveLayersModel(fitted.network.model, join(dir, manifest.utilization.path));
+    await saveLayersModel(interference.model, join(dir, manifest.interference.path));
+    await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    log(`wrote ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s total`);
+    if (database) {
       await registerModelVersion(database.db, manifest, dir);
       log(`registered ${version} in model_versions (${database.driver})`);
-    } finally {
-      await database.close();
     }
+    if (autoActivate) {
+      const scoreOnHoldout = (active: LoadedVersion) =>
+        evaluateRows(dataset, parts.test, split, { version: active.version, network: active.predictor.network });
+      await activateIfNoWorse(database!, values.out, manifest, dir, report, scoreOnHoldout, log);
+    }
+    console.log(version);
+  } finally {
+    await database?.close();
   }
-  console.log(version);
+}
+
+/**
+ * Makes the new version active (active.json, model_versions) when no version is active yet, or when it is no worse
+ * than the active one on the same holdout. An active version this build cannot load is not replaced blindly: the
+ * operator decides (POST /models/{version}/activate).
+ */
+async function activateIfNoWorse(
+  database: Database,
+  modelsDir: string,
+  manifest: ModelManifest,
+  dir: string,
+  report: EvaluationReport,
+  evaluateActive: (active: LoadedVersion) => EvaluationReport,
+  log: (line: string) => void,
+): Promise<void> {
+  const activeVersion = await activeVersionOf(database, modelsDir);
+  if (activeVersion !== null) {
+    let active;
+    try {
+      active = await loadVersion(modelsDir, activeVersion);
+    } catch (error) {
+      log(`not activating: the active version ${activeVersion} cannot be loaded for comparison (${(error as Error).message})`);
+      return;
+    }
+    let verdict;
+    try {
+      verdict = compareForPromotion(report, evaluateActive(active));
+    } finally {
+      active.dispose();
+    }
+    log(`holdout pinball (candidate vs ${activeVersion}): ${JSON.stringify(verdict.comparison)}`);
+    if (!verdict.promote) {
+      log(`not activating ${manifest.version}: ${verdict.reason}`);
+      return;
+    }
+    log(`activating ${manifest.version}: ${verdict.reason}`);
+  } else {
+    log(`activating ${manifest.version}: no version is active`);
+  }
+  await writeActivePointer(modelsDir, manifest.version);
+  await recordModelActivation(database.db, manifest, dir);
+  log(`${manifest.version} is active in ${modelsDir}/active.json and model_versions; a running service serves it after POST /models/${manifest.version}/activate or a restart`);
 }
 
 main().catch((error: unknown) => {

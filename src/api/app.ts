@@ -11,6 +11,7 @@ import { DomainError } from '../service/errors.js';
 import type { Metrics } from '../service/metrics.js';
 import type { App, AppEnv } from './env.js';
 import { problemResponse, toDomainError } from './problem.js';
+import * as activateModel from './routes/activateModel.js';
 import * as addNode from './routes/addNode.js';
 import * as createClient from './routes/createClient.js';
 import * as drainNode from './routes/drainNode.js';
@@ -21,6 +22,7 @@ import * as getMarket from './routes/getMarket.js';
 import * as health from './routes/health.js';
 import * as listInstances from './routes/listInstances.js';
 import * as listLedger from './routes/listLedger.js';
+import * as listModels from './routes/listModels.js';
 import * as listNodes from './routes/listNodes.js';
 import * as metricsRoute from './routes/metrics.js';
 import * as provideRuntimeFeedback from './routes/provideRuntimeFeedback.js';
@@ -77,6 +79,8 @@ export function createApp(deps: AppDeps): App {
     drainNode,
     listLedger,
     getMarket,
+    listModels,
+    activateModel,
   ]) {
     route.register(app);
   }

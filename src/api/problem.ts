@@ -37,12 +37,16 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
       return 405;
     case 'bid_not_pending':
     case 'node_exists':
+    // The version's manifest contradicts the feature spec this server serves: a conflict with the server's state.
+    case 'model_incompatible':
       return 409;
     case 'payload_too_large':
       return 413;
     case 'unsupported_media_type':
       return 415;
     case 'idempotency_key_reused':
+    // The version's files are there but unreadable (bad JSON, weights that fail their checksum or shape).
+    case 'model_corrupt':
       return 422;
     case 'internal':
       return 500;
@@ -62,6 +66,8 @@ const TITLES: Record<ErrorCode, string> = {
   method_not_allowed: 'Method not allowed',
   bid_not_pending: 'Bid is no longer pending',
   node_exists: 'Node already exists',
+  model_incompatible: 'Model version incompatible with this server',
+  model_corrupt: 'Model version corrupt',
   idempotency_key_reused: 'Idempotency-Key reused with a different request',
   payload_too_large: 'Request body too large',
   unsupported_media_type: 'Unsupported media type',

@@ -17,4 +17,10 @@ export {
   type ServingModels,
 } from './registry.js';
 export { ratiosToPredictions, UtilizationNetwork } from './utilization.js';
-export { listModelVersionRows, markModelVersionActive, registerModelVersion, type ModelVersionRow } from './versionTable.js';
+export {
+  listModelVersionRows,
+  markModelVersionActive,
+  recordModelActivation,
+  registerModelVersion,
+  type ModelVersionRow,
+} from './versionTable.js';

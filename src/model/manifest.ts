@@ -8,9 +8,12 @@ const normalizationSchema = z
   .object({ mean: z.array(z.number()), std: z.array(z.number().positive()) })
   .refine((n) => n.mean.length === n.std.length, 'normalization mean and std differ in length');
 
+/** A version name: also a folder name under the models directory, so no separators and no leading dot. */
+export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
 /** The manifest of a model version: what it was trained on, how to feed it, and how it scored. */
 export const manifestSchema = z.object({
-  version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/),
+  version: z.string().regex(VERSION_PATTERN),
   createdAt: z.string(),
   gitCommit: z.string().nullable(),
   featureSpec: z.object({ version: z.string(), names: z.array(z.string()) }),

@@ -2,7 +2,7 @@ import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InterferenceModel, Predictor } from '../market/types.js';
 import { loadVersion, type LoadedVersion } from './loaded-version.js';
-import { validateManifest } from './manifest.js';
+import { validateManifest, type ModelManifest } from './manifest.js';
 
 /** What one clearing round predicts with: exactly one model version (or the statistical fallback, version null). */
 export interface ServingModels {
@@ -22,6 +22,10 @@ export interface ModelVersionInfo {
   active: boolean;
   /** Null when the manifest validates against the serving spec; else why the version cannot be activated. */
   problem: string | null;
+  /** The manifest's `featureSpec.version`, null when the manifest lacks one. */
+  featureSpecVersion: string | null;
+  /** The manifest's data description (trace, instances, period, split), null when absent. */
+  data: Record<string, unknown> | null;
   metrics: unknown;
 }
 
@@ -60,6 +64,15 @@ export class ModelRegistry {
 
   get activeVersion(): string | null {
     return this.activeEntry?.loaded.version ?? null;
+  }
+
+  /** The validated manifest of the active version (null while the statistical fallback serves). */
+  get activeManifest(): ModelManifest | null {
+    return this.activeEntry?.loaded.manifest ?? null;
+  }
+
+  get modelsDir(): string {
+    return this.options.modelsDir;
   }
 
   /**
@@ -196,12 +209,14 @@ export async function listVersions(modelsDir: string, active: string | null): Pr
     } catch (error) {
       problem = (error as Error).message;
     }
-    const createdAt = (raw as { createdAt?: unknown }).createdAt;
+    const { createdAt, featureSpec, data } = raw as { createdAt?: unknown; featureSpec?: { version?: unknown }; data?: unknown };
     out.push({
       version: entry.name,
       createdAt: typeof createdAt === 'string' ? createdAt : null,
       active: entry.name === active,
       problem,
+      featureSpecVersion: typeof featureSpec?.version === 'string' ? featureSpec.version : null,
+      data: typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : null,
       metrics,
     });
   }

@@ -22,13 +22,26 @@ export async function registerModelVersion(db: Executor, manifest: ModelManifest
 
 /** Marks `version` as the only active one, in one transaction; false when the version is not registered. */
 export async function markModelVersionActive(db: Db, version: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const found = await tx.select({ version: modelVersions.version }).from(modelVersions).where(eq(modelVersions.version, version));
-    if (found.length === 0) return false;
-    await tx.update(modelVersions).set({ active: false }).where(eq(modelVersions.active, true));
-    await tx.update(modelVersions).set({ active: true }).where(eq(modelVersions.version, version));
-    return true;
+  return db.transaction((tx) => setOnlyActive(tx, version));
+}
+
+/**
+ * Records an activation in one transaction: registers the version first if it is only on disk (a version copied
+ * into the models folder by hand, or trained without a database), then makes it the only active row.
+ */
+export async function recordModelActivation(db: Db, manifest: ModelManifest, path: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await registerModelVersion(tx, manifest, path);
+    await setOnlyActive(tx, manifest.version);
   });
+}
+
+async function setOnlyActive(tx: Executor, version: string): Promise<boolean> {
+  const found = await tx.select({ version: modelVersions.version }).from(modelVersions).where(eq(modelVersions.version, version));
+  if (found.length === 0) return false;
+  await tx.update(modelVersions).set({ active: false }).where(eq(modelVersions.active, true));
+  await tx.update(modelVersions).set({ active: true }).where(eq(modelVersions.version, version));
+  return true;
 }
 
 export async function listModelVersionRows(db: Executor): Promise<ModelVersionRow[]> {

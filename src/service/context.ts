@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import type { InterferenceModel, Predictor } from '../market/types.js';
+import type { ModelRegistry } from '../model/registry.js';
 import type { MarketEngine } from '../scheduler/engine.js';
 import type { Principal } from './authenticate.js';
 import type { BoundedCache } from './boundedCache.js';
@@ -55,6 +56,11 @@ export interface ServiceContext {
   profileOwners: BoundedCache<string, string>;
   /** Instance rows for status reads (see statusCache.ts). */
   statusCache: StatusCache;
+  /**
+   * The model registry behind `predictions` when the service serves learned models (GET /models, activation).
+   * Absent when the service runs on fixed models only; then no version can be activated.
+   */
+  models?: ModelRegistry;
 }
 
 export const randomId = (prefix: string): string => `${prefix}_${randomUUID().replaceAll('-', '')}`;

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'method_not_allowed',
   'bid_not_pending',
   'node_exists',
+  'model_incompatible',
+  'model_corrupt',
   'idempotency_key_reused',
   'payload_too_large',
   'unsupported_media_type',

@@ -24,7 +24,8 @@ export interface TraceCapacity {
 export interface TraceInstance {
   /** Unique within the trace, e.g. the Bitbrains file name without `.csv`. */
   id: string;
-  format: TraceFormat;
+  /** 'feedback': built from the service's stored runtime feedback (training --from-db), not read from a trace. */
+  format: TraceFormat | 'feedback';
   capacity: TraceCapacity;
   /** Sampling interval of `samples`, seconds. */
   intervalSeconds: number;

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { createApp } from '../../src/api/app.js';
 import type { App } from '../../src/api/env.js';
 import type { Database } from '../../src/db/database.js';
+import { ModelRegistry } from '../../src/model/registry.js';
 import { ClearingLoop } from '../../src/scheduler/loop.js';
 import { bindMarketEngine, statisticalModels } from '../../src/scheduler/marketEngine.js';
 import { noRoundTrigger, randomId, type ServiceContext } from '../../src/service/context.js';
@@ -37,11 +38,15 @@ export interface TestService {
   round(): ReturnType<ClearingLoop['runRound']>;
 }
 
-export async function createTestService(database: Database): Promise<TestService> {
+/** With `modelsDir`, predictions come from a ModelRegistry over that folder (statistical fallback until activation). */
+export async function createTestService(database: Database, options: { modelsDir?: string } = {}): Promise<TestService> {
   const clock = new ManualClock();
   const logger = pino({ level: 'silent' });
   const engine = bindMarketEngine();
-  const predictions = statisticalModels();
+  const models = options.modelsDir
+    ? new ModelRegistry({ modelsDir: options.modelsDir, fallback: statisticalModels().current() })
+    : undefined;
+  const predictions = models ?? statisticalModels();
   const ctx: ServiceContext = {
     db: database.db,
     clock,
@@ -53,6 +58,7 @@ export async function createTestService(database: Database): Promise<TestService
     profileOwners: new BoundedCache(),
     statusCache: new StatusCache(60_000),
     rounds: noRoundTrigger,
+    ...(models ? { models } : {}),
   };
   const operatorToken = `op-test-${randomId('t')}`;
   await ensureOperatorToken({ ctx, configured: operatorToken });

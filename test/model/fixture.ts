@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FEATURE_NAMES, FEATURE_SPEC_VERSION, OUTPUT_NAMES } from '../../src/features/spec.js';
 import { INTERFERENCE_FEATURE_NAMES } from '../../src/features/interference.js';
@@ -40,6 +40,14 @@ export async function writeFixtureVersion(modelsDir: string, version: string, se
   interference.dispose();
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return manifest;
+}
+
+/** Flips one byte of a version's utilization weights, so their sha256 no longer matches model.json. */
+export async function corruptWeights(modelsDir: string, version: string): Promise<void> {
+  const weights = join(modelsDir, version, 'utilization', 'weights.bin');
+  const bytes = await readFile(weights);
+  bytes[10] = bytes[10]! ^ 0xff;
+  await writeFile(weights, bytes);
 }
 
 export function profile(overrides: Partial<WorkloadProfile> = {}): WorkloadProfile {

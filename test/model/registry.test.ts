@@ -11,7 +11,7 @@ import {
   type ServingModels,
 } from '../../src/model/index.js';
 import type { InterferenceModel, Predictor } from '../../src/market/types.js';
-import { profile, writeFixtureVersion } from './fixture.js';
+import { corruptWeights, profile, writeFixtureVersion } from './fixture.js';
 
 const fallbackPredictor: Predictor = {
   version: null,
@@ -80,10 +80,7 @@ describe('ModelRegistry', () => {
     const dir = await mkdtemp(join(tmpdir(), 'models-bad-'));
     await writeFixtureVersion(dir, 'good', 3);
     await writeFixtureVersion(dir, 'bad', 4);
-    const weights = join(dir, 'bad', 'utilization', 'weights.bin');
-    const bytes = await readFile(weights);
-    bytes[10] = bytes[10]! ^ 0xff;
-    await writeFile(weights, bytes);
+    await corruptWeights(dir, 'bad');
     const r = new ModelRegistry({ modelsDir: dir, fallback: { predictor: fallbackPredictor, interference: fallbackInterference } });
     await r.activate('good');
     await expect(r.activate('bad')).rejects.toThrow(CorruptModelError);

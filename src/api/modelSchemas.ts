@@ -1,0 +1,41 @@
+/** Response schemas of the operator's model endpoints (GET /models, POST /models/{version}/activate). */
+import { z } from '@hono/zod-openapi';
+import { VERSION_PATTERN } from '../model/manifest.js';
+
+export const versionParam = z.object({
+  version: z
+    .string()
+    .regex(VERSION_PATTERN, 'a version name: letters, digits, ".", "_" or "-", not starting with "." (at most 100)')
+    .openapi({ param: { name: 'version', in: 'path' }, example: 'v20261124-120447' }),
+});
+
+const metricSchema = z.object({ mae: z.number(), coverage: z.number(), pinball: z.number() });
+
+export const modelVersionSchema = z
+  .object({
+    version: z.string(),
+    createdAt: z.string().nullable(),
+    featureSpecVersion: z.string().nullable(),
+    data: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: 'The training data description from the manifest (trace, instances, period, split)' }),
+    metrics: z
+      .record(z.string(), z.object({ model: metricSchema, baselines: z.record(z.string(), metricSchema) }))
+      .nullable()
+      .openapi({ description: 'Held-out MAE, p95 coverage and pinball loss of the model and of every baseline, per target' }),
+    active: z.boolean().openapi({ description: 'Serving in this process now' }),
+    recordedActive: z.boolean().openapi({ description: 'Marked active in model_versions (the last recorded activation)' }),
+    registered: z.boolean().openapi({ description: 'Has a model_versions row' }),
+    inModelsDir: z.boolean().openapi({ description: 'Its folder is in the models directory (only those can be activated)' }),
+    problem: z.string().nullable().openapi({ description: 'Why it cannot be activated; null when it can' }),
+  })
+  .openapi('ModelVersion');
+
+export const modelListSchema = z
+  .object({ active: z.string().nullable(), versions: z.array(modelVersionSchema) })
+  .openapi('ModelVersions');
+
+export const activationSchema = z
+  .object({ version: z.string(), previous: z.string().nullable(), activatedAt: z.string() })
+  .openapi('ModelActivation');
