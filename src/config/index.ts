@@ -20,6 +20,7 @@ export const ENV_NAMES = {
   historySamples: 'PARLEY_HISTORY_SAMPLES',
   maxBodyBytes: 'PARLEY_MAX_BODY_BYTES',
   statusCacheMs: 'PARLEY_STATUS_CACHE_MS',
+  engineWorker: 'PARLEY_ENGINE_WORKER',
 } as const;
 type EnvKey = keyof typeof ENV_NAMES;
 
@@ -42,6 +43,8 @@ export const configSchema = z
     maxBodyBytes: z.coerce.number().int().min(1024).default(ONE_MIB),
     /** How long a status read may be served from this process's cache (bounds staleness across processes); 0 = off. */
     statusCacheMs: z.coerce.number().int().min(0).max(60_000).default(1000),
+    /** Run each clearing round's engine call in a worker thread (true) or on the request thread (false). */
+    engineWorker: z.union([z.boolean(), z.stringbool()]).default(true),
     /** Engine overrides, validated against the engine's own schema when the scheduler starts. */
     engine: z.record(z.string(), z.unknown()).default({}),
   })
