@@ -19,10 +19,16 @@ export class Cluster {
   readonly byId = new Map<string, number>();
   readonly loads: NodeLoad[];
   readonly residents: Resident[][];
+  /**
+   * Per node, the highest slowdown its residents report (reported.ts), 1 when none reports. Set in the pre-score
+   * pass and not lowered when a resident leaves during the round (a max cannot be decremented in O(1)): conservative.
+   */
+  readonly reportedSlowdown: Float64Array;
 
   constructor(readonly nodes: readonly MarketNode[]) {
     this.loads = nodes.map(() => emptyLoad());
     this.residents = nodes.map(() => []);
+    this.reportedSlowdown = new Float64Array(nodes.length).fill(1);
     nodes.forEach((n, i) => {
       if (this.byId.has(n.id)) throw new MarketInputError(`duplicate node id ${n.id}`);
       this.byId.set(n.id, i);
@@ -38,6 +44,10 @@ export class Cluster {
   add(nodeIdx: number, r: Resident): void {
     addDemand(this.loads[nodeIdx]!, r.moments, 1);
     this.residents[nodeIdx]!.push(r);
+  }
+
+  noteReportedSlowdown(nodeIdx: number, slowdown: number): void {
+    if (slowdown > this.reportedSlowdown[nodeIdx]!) this.reportedSlowdown[nodeIdx] = slowdown;
   }
 
   remove(nodeIdx: number, r: Resident): void {

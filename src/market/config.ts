@@ -58,8 +58,19 @@ export const engineConfigSchema = z
     minFeedbackSamples: z.number().int().min(1),
     /** Low utilization: observed mean below this fraction of the declared avg on every resource. */
     lowUtilizationRatio: z.number().min(0).max(1),
-    /** Profile violation: observed p95 above this multiple of the declared peak on some resource. */
+    /** Profile violation: observed use above this multiple of the declared peak on some resource... */
     profileViolationRatio: z.number().min(1),
+    /**
+     * ...in at least this fraction of the last minFeedbackSamples samples (sustained, not one spike: with 6 samples
+     * and 0.5, three 5-minute samples of the half hour).
+     */
+    profileViolationSustainedFraction: z.number().gt(0).max(1),
+    /**
+     * QoS limit on slowdown (1.2 = 20% slower than alone, the simulator's and issue 5's QoS threshold). Placement
+     * refuses a node where the candidate's predicted slowdown, or a co-runner's (its reported slowdown plus what the
+     * candidate adds), would exceed it, and a node whose residents report a slowdown above it accepts nothing new.
+     */
+    qosSlowdownLimit: z.number().min(1),
     /** Interference preemption: slowdown an instance adds to its co-runners (sum, 0.2 = 20%) above this. */
     interferenceThreshold: z.number().min(0),
     /**
@@ -99,6 +110,8 @@ export const defaultEngineConfig: EngineConfig = {
   minFeedbackSamples: 6,
   lowUtilizationRatio: 0.2,
   profileViolationRatio: 1.5,
+  profileViolationSustainedFraction: 0.5,
+  qosSlowdownLimit: 1.2,
   interferenceThreshold: 0.3,
   percentageOfNodesToScore: 0,
 };

@@ -1,14 +1,32 @@
 /**
- * The statistical InterferenceModel: three components from summed demand distributions, turned into slowdowns with
- * linear sensitivities (Paragon-style: slowdown = 1 + Σ sensitivityₖ · pressureₖ).
+ * The statistical InterferenceModel: pressure components from the node's summed demand, turned into slowdowns with
+ * linear sensitivities (Paragon-style, Delimitrou & Kozyrakis, ASPLOS 2013: slowdown = 1 + Σ sensitivityₖ · pressureₖ).
+ * Co-runners slow each other down well below saturation (shared last-level cache, memory bandwidth, queueing for
+ * cores and links), not only when summed demand exceeds capacity, so besides the overflow probability the model has
+ * three sub-saturation terms. With ρ_r = Σ predicted mean_r / capacity_r:
  *
- *   contention       = 1 − Π_r (1 − P(Σ demand_r > capacity_r)), Gaussian sums over candidate + co-runners
- *   cacheThrashing   = min(1, Σ co-runner predicted memory mean / node memory)  (active memory share of others)
- *   networkCongestion= clamp((Σ network p99 / bandwidth − knee) / (1 − knee), 0, 1), knee = 0.5
- *   candidateSlowdown = 1 + a·contention + b·cacheThrashing + c·networkCongestion
- *   added to each co-runner = a·Δcontention + b·(candidate memory mean / node memory) + c·ΔnetworkCongestion,
- * where Δ is the component with the candidate minus without it. Defaults a = 0.5, b = 0.25, c = 0.25: a node
- * saturated on every axis at most doubles a workload's runtime, contention weighing most.
+ *   contention        = 1 − Π_r (1 − P(Σ demand_r > capacity_r)), Gaussian sums over candidate + co-runners
+ *   cacheThrashing    = min(1, Σ co-runner predicted memory mean / node memory)  (active memory share of others)
+ *   networkCongestion = clamp((Σ network p99 / bandwidth − knee) / (1 − knee), 0, 1), knee = 0.5
+ *   memoryBandwidth   = min(1, ρ_cpu of the co-runners): every busy co-runner core issues cache and DRAM traffic;
+ *                       measured co-location slowdowns grow about linearly with this pressure (Mars et al., Bubble-Up,
+ *                       MICRO 2011; Tang et al., ISCA 2011: 10-30% for memory-sensitive datacenter workloads)
+ *   cpuQueueing       = ρ^(√(2(c+1)) − 1) / (c (1 − ρ)), ρ = min(ρ_cpu, 0.95), c = node cores: the mean wait of an
+ *                       M/M/c queue relative to the service time (Sakasegawa's approximation, 1977), negligible at
+ *                       half load and steep near saturation
+ *   networkQueueing   = ρ / (1 − ρ), ρ = min(ρ_network, 0.95): the M/M/1 mean queueing delay of a shared link
+ *                       relative to transmission time (Kleinrock), capped since the link's own overflow is
+ *                       `contention`'s business
+ *
+ *   candidateSlowdown = 1 + a·contention + b·cacheThrashing + c·networkCongestion + d·memoryBandwidth
+ *                         + e·(cpuQueueing − cpuQueueing alone) + f·(networkQueueing − networkQueueing alone)
+ *   added to each co-runner = the same terms' increase when the candidate joins (its own memory share and CPU share
+ *                         for b and d).
+ * Defaults a = 0.5, b = 0.25, c = 0.25 (a node saturated on every axis at most doubles a runtime, contention weighing
+ * most), d = 0.2 (Bubble-Up's and Tang et al.'s typical 10-30% at full memory-subsystem pressure), e = 0.5, f = 0.05
+ * (a network-bound share of runtime of about 5% for the Bitbrains-like VMs the simulator replays). d, e and f were
+ * then checked against the simulator's outcomes (QoS violation hours, welfare), never against its ground-truth
+ * parameters; see docs/market.md. All are constructor options.
  */
 import type {
   DemandMoments,
@@ -29,9 +47,23 @@ export interface InterferenceSensitivities {
   networkCongestion: number;
   /** Network load ratio where congestion starts. */
   networkKnee: number;
+  memoryBandwidth: number;
+  cpuQueueing: number;
+  networkQueueing: number;
 }
 
-const DEFAULTS: InterferenceSensitivities = { contention: 0.5, cacheThrashing: 0.25, networkCongestion: 0.25, networkKnee: 0.5 };
+const DEFAULTS: InterferenceSensitivities = {
+  contention: 0.5,
+  cacheThrashing: 0.25,
+  networkCongestion: 0.25,
+  networkKnee: 0.5,
+  memoryBandwidth: 0.2,
+  cpuQueueing: 0.5,
+  networkQueueing: 0.05,
+};
+
+/** Utilization cap of the queueing terms: 1/(1 − ρ) is finite and saturation itself is `contention`'s. */
+const RHO_MAX = 0.95;
 
 export class StatisticalInterferenceModel implements InterferenceModel {
   readonly version = null;
@@ -41,6 +73,9 @@ export class StatisticalInterferenceModel implements InterferenceModel {
     this.s = { ...DEFAULTS, ...sensitivities };
     if (!(this.s.networkKnee >= 0 && this.s.networkKnee < 1)) {
       throw new RangeError('StatisticalInterferenceModel: networkKnee must be in [0, 1)');
+    }
+    for (const [k, v] of Object.entries(this.s)) {
+      if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`StatisticalInterferenceModel: ${k} must be a finite number ≥ 0`);
     }
   }
 
@@ -75,12 +110,32 @@ export class StatisticalInterferenceModel implements InterferenceModel {
     const cacheThrashing = node.memory > 0 ? Math.min(1, load.memoryMean / node.memory) : 0;
     const congestionWith = this.congestion(load.networkP99 + candidate.networkP99, node.network);
     const congestionWithout = this.congestion(load.networkP99, node.network);
-    const candidateSlowdown = 1 + s.contention * withC + s.cacheThrashing * cacheThrashing + s.networkCongestion * congestionWith;
+    const bandwidth = share(load.cpuMean, node.cpu);
+    // Queueing relative to running alone: the candidate's own load queues on an empty node too.
+    // The queueing terms grow with ρ, so when the term with the candidate is negligible (below 1e-6, most nodes in a
+    // round) the terms alone and without the candidate are too: skip their Math.pow (this runs per (bid, node)).
+    const cpuQueueWith = cpuQueueing(load.cpuMean + candidate.cpuMean, node.cpu);
+    const cpuTiny = cpuQueueWith < 1e-6;
+    const netQueueWith = linkQueueing(load.networkMean + candidate.networkMean, node.network);
+    const cpuQueueAlone = load.count === 0 || cpuTiny ? cpuQueueWith : cpuQueueing(candidate.cpuMean, node.cpu);
+    const cpuQueueWithout = cpuTiny ? 0 : cpuQueueing(load.cpuMean, node.cpu);
+    const netQueueAlone = load.count === 0 ? netQueueWith : linkQueueing(candidate.networkMean, node.network);
+    const candidateSlowdown =
+      1 +
+      s.contention * withC +
+      s.cacheThrashing * cacheThrashing +
+      s.networkCongestion * congestionWith +
+      s.memoryBandwidth * bandwidth +
+      s.cpuQueueing * Math.max(0, cpuQueueWith - cpuQueueAlone) +
+      s.networkQueueing * Math.max(0, netQueueWith - netQueueAlone);
     const candidateCacheShare = node.memory > 0 ? Math.min(1, candidate.memoryMean / node.memory) : 0;
     const addedEach =
       s.contention * Math.max(0, withC - without) +
       s.cacheThrashing * candidateCacheShare +
-      s.networkCongestion * Math.max(0, congestionWith - congestionWithout);
+      s.networkCongestion * Math.max(0, congestionWith - congestionWithout) +
+      s.memoryBandwidth * share(candidate.cpuMean, node.cpu) +
+      s.cpuQueueing * Math.max(0, cpuQueueWith - cpuQueueWithout) +
+      s.networkQueueing * Math.max(0, netQueueWith - linkQueueing(load.networkMean, node.network));
     out.candidateSlowdown = candidateSlowdown;
     out.totalAddedSlowdown = addedEach * load.count;
     out.components.contention = withC;
@@ -90,8 +145,9 @@ export class StatisticalInterferenceModel implements InterferenceModel {
   }
 
   /**
-   * Everything in (candidateSlowdown − 1) + totalAddedSlowdown except the contention terms, which are ≥ 0:
-   *   b·cacheThrashing + c·congestion + count · (b·candidate memory share + c·Δcongestion)
+   * Everything in (candidateSlowdown − 1) + totalAddedSlowdown except the contention and queueing terms, which
+   * are ≥ 0: b·cacheThrashing + c·congestion + d·memoryBandwidth
+   *          + count · (b·candidate memory share + c·Δcongestion + d·candidate CPU share)
    * No square root or normal CDF, so the engine can rule nodes out before the full estimate.
    */
   slowdownLowerBound(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number {
@@ -103,7 +159,11 @@ export class StatisticalInterferenceModel implements InterferenceModel {
     return (
       s.cacheThrashing * cacheThrashing +
       s.networkCongestion * congestionWith +
-      load.count * (s.cacheThrashing * candidateCacheShare + s.networkCongestion * Math.max(0, congestionWith - congestionWithout))
+      s.memoryBandwidth * share(load.cpuMean, node.cpu) +
+      load.count *
+        (s.cacheThrashing * candidateCacheShare +
+          s.networkCongestion * Math.max(0, congestionWith - congestionWithout) +
+          s.memoryBandwidth * share(candidate.cpuMean, node.cpu))
     );
   }
 
@@ -119,4 +179,24 @@ function contention(load: NodeLoad, c: DemandMoments | null, node: NodeCapacity)
   const pm = overflowProbability(load.memoryMean + (c?.memoryMean ?? 0), load.memoryVar + (c?.memoryVar ?? 0), node.memory);
   const pn = overflowProbability(load.networkMean + (c?.networkMean ?? 0), load.networkVar + (c?.networkVar ?? 0), node.network);
   return 1 - (1 - pc) * (1 - pm) * (1 - pn);
+}
+
+/** min(1, amount / capacity), 0 for a node without that resource. */
+function share(amount: number, capacity: number): number {
+  return capacity > 0 ? Math.min(1, Math.max(0, amount / capacity)) : 0;
+}
+
+/** Sakasegawa's M/M/c mean wait over service time, ρ^(√(2(c+1)) − 1) / (c(1 − ρ)), ρ capped at RHO_MAX, c ≥ 1. */
+function cpuQueueing(cpuMean: number, cores: number): number {
+  if (cores <= 0 || cpuMean <= 0) return 0;
+  const rho = Math.min(RHO_MAX, cpuMean / cores);
+  const c = Math.max(1, cores);
+  return Math.pow(rho, Math.sqrt(2 * (c + 1)) - 1) / (c * (1 - rho));
+}
+
+/** M/M/1 mean queueing delay over transmission time, ρ / (1 − ρ), ρ capped at RHO_MAX. */
+function linkQueueing(networkMean: number, bandwidth: number): number {
+  if (bandwidth <= 0 || networkMean <= 0) return 0;
+  const rho = Math.min(RHO_MAX, networkMean / bandwidth);
+  return rho / (1 - rho);
 }

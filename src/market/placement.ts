@@ -20,6 +20,8 @@ export interface PlacementEnv {
   z: number;
   scorers: ScorerSet;
   numToFind: number;
+  /** config.qosSlowdownLimit: the slowdown placement may not push anyone past (qos.ts). */
+  qosLimit: number;
   /** Where the next scan starts (advanced after every scan). */
   cursor: number;
 }
@@ -80,6 +82,8 @@ export function bestNode(
     if (node.draining || (skip !== null && skip(i))) continue;
     const load = cluster.loads[i]!;
     if (chanceFit(load, demand.moments, node, env.z) !== null) continue;
+    // Residents already report more slowdown than the QoS limit: whatever the model predicts, add nothing here.
+    if (cluster.reportedSlowdown[i]! > env.qosLimit) continue;
     found++;
     nodeView.node = node;
     nodeView.load = load;
@@ -94,6 +98,7 @@ export function bestNode(
       if (lb !== undefined && partial + interferenceUpperBoundGiven(env.scorers, lb) <= best.score) continue;
     }
     const interference = interferenceOn(env.deps, view, demand.moments, node, load, cluster.residents[i]!, null, scratch);
+    if (!withinQos(interference, load.count, cluster.reportedSlowdown[i]!, env.qosLimit)) continue;
     nodeView.interference = interference;
     const score = partial + nodeScore(env.scorers.nodeWithInterference, demand, nodeView);
     if (best === null || score > best.score) {
@@ -102,6 +107,17 @@ export function bestNode(
   }
   env.cursor = (start + processed) % n;
   return best;
+}
+
+/**
+ * The QoS limit on a node, from the estimate with the candidate: the candidate's predicted slowdown, and the worst
+ * co-runner's, taken as the node's highest reported slowdown (1 when none reports) plus the mean slowdown the
+ * candidate adds to each co-runner (the aggregate path gives only the sum; the statistical model's addition is the
+ * same for every co-runner).
+ */
+export function withinQos(est: LoadInterferenceEstimate, coRunners: number, reported: number, limit: number): boolean {
+  if (est.candidateSlowdown > limit) return false;
+  return coRunners === 0 || reported + est.totalAddedSlowdown / coRunners <= limit;
 }
 
 /**

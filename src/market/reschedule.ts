@@ -2,10 +2,17 @@
  * Re-evaluation of running instances at the start of every round, before new bids are placed:
  *   - drain: every interruptible instance on a draining node is moved (or stopped when no node fits); uninterruptible
  *     instances stay until they finish, since draining gains nothing that could outweigh their fee
- *   - profile_violation: observed p95 above profileViolationRatio × declared peak on some resource (sustained over
- *     minFeedbackSamples samples): stopped, the client's priority reduced
+ *   - profile_violation: use sustained above profileViolationRatio × declared peak (profileViolation.ts) that hurts
+ *     its co-runners (they report a slowdown above qosSlowdownLimit, or the model says it adds more than
+ *     interferenceThreshold to them): stopped, the client's priority reduced. A violator that hurts nobody here is
+ *     only stopped under scarcity, for bids that clear the priority gap (lowUtilization.ts): stopping it otherwise
+ *     gains nothing and costs the client its work.
  *   - interference: the slowdown an instance adds to its co-runners (model estimate against the rest of its node)
- *     above interferenceThreshold: moved to a node where it fits, else stopped; the client's priority reduced
+ *     above interferenceThreshold: moved to a node where it fits, else stopped when some co-runner is at least
+ *     priorityGap above it (no stop of important work for less important neighbours); the client's priority reduced
+ *   - interference seen in feedback: on a node whose residents report a slowdown above qosSlowdownLimit, the resident
+ *     the model blames most (largest slowdown added to the rest) is moved; it is stopped only when some resident
+ *     reporting the slowdown has an effective priority at least priorityGap above it (no cascade against the gap)
  * Uninterruptible instances are interrupted for a violation only when the expected gain exceeds their fee: the
  * co-runners' value recovered, Σ addedSlowdown × mean co-runner bid price × remaining hours of the offender.
  * Every interruption passes the contract rules (contract.ts) and the per-round eviction cap.
@@ -21,6 +28,8 @@ import { interrupt } from './interrupt.js';
 import { explainTerm } from './notice.js';
 import { emptyObservedUse, observedUse } from './observed.js';
 import { feeOf, remainingHours } from './victimCost.js';
+import { violationLevel } from './profileViolation.js';
+import { reportedSlowdown } from './reported.js';
 import { evictionBudgetLeft } from './context.js';
 
 interface Offender {
@@ -31,6 +40,7 @@ interface Offender {
   severity: number;
   gain: number;
   evidence: number;
+  allowStop: boolean;
 }
 
 export function reschedule(ctx: RoundContext): void {
@@ -45,7 +55,7 @@ export function reschedule(ctx: RoundContext): void {
     const terms = [explainTerm(o.reason, o.evidence, -1), explainTerm('gain', o.gain, 1), explainTerm('penalty', fee, -1)];
     interrupt(ctx, o.resident, o.nodeIdx, o.reason, null, terms, {
       allowMove: o.reason === 'interference',
-      allowStop: true,
+      allowStop: o.allowStop,
     });
   }
 }
@@ -74,45 +84,71 @@ function findOffenders(ctx: RoundContext): Offender[] {
     const residents = cluster.residents[i]!;
     let coRunnerPrice = 0;
     for (const r of residents) coRunnerPrice += r.instance?.bidPrice ?? 0;
+    // Feedback: does anyone here report a slowdown above the QoS limit, and how important is the most important?
+    const hurt = cluster.reportedSlowdown[i]! > config.qosSlowdownLimit;
+    let hurtPriority = -Infinity;
+    if (hurt) {
+      for (const r of residents) {
+        const inst = r.instance;
+        if (inst === null || inst.nodeId !== node.id) continue;
+        const rep = reportedSlowdown(inst.history, config.minFeedbackSamples);
+        if (rep !== null && rep > config.qosSlowdownLimit) hurtPriority = Math.max(hurtPriority, inst.effectivePriority);
+      }
+    }
+    let topPriority = -Infinity;
+    for (const r of residents) if (r.instance !== null) topPriority = Math.max(topPriority, r.instance.effectivePriority);
+    let worstOffender: Offender | null = null;
+    let blamed = false;
     for (const r of residents) {
       const inst = r.instance;
       if (inst === null || inst.state !== 'running' || inst.nodeId !== node.id || ctx.noticed.has(inst.id)) continue;
-      const seen = observedUse(inst.history, config.minFeedbackSamples, observed);
-      if (seen !== null) {
-        let worst = 0;
-        for (const res of RESOURCES) {
-          const peak = inst.profile[res].peak;
-          if (peak > 0) worst = Math.max(worst, seen.p95[res] / peak);
-        }
-        if (worst > config.profileViolationRatio) {
-          offenders.push({
-            resident: r,
-            nodeIdx: i,
-            reason: 'profile_violation',
-            severity: worst / config.profileViolationRatio,
-            gain: (coRunnerPrice - inst.bidPrice) * remainingHours(inst, now),
-            evidence: worst,
-          });
-          continue;
-        }
+      let added: number | null = null;
+      if (residents.length >= 2) {
+        Object.assign(rest, cluster.loads[i]!);
+        addDemand(rest, r.moments, -1);
+        added = interferenceOn(ctx.deps, r.view, r.moments, node, rest, residents, r, estimate).totalAddedSlowdown;
       }
-      if (residents.length < 2) continue;
-      Object.assign(rest, cluster.loads[i]!);
-      addDemand(rest, r.moments, -1);
-      const est = interferenceOn(ctx.deps, r.view, r.moments, node, rest, residents, r, estimate);
-      if (est.totalAddedSlowdown > config.interferenceThreshold) {
-        const others = residents.length - 1;
-        const meanPrice = others > 0 ? (coRunnerPrice - inst.bidPrice) / others : 0;
+      const seen = observedUse(inst.history, config.minFeedbackSamples, observed);
+      const level = seen === null ? null : violationLevel(inst, seen, config);
+      // Only when it hurts someone here; otherwise the scarcity stage may stop it for a bid that needs the room.
+      if (level !== null && added !== null && (hurt || added > config.interferenceThreshold)) {
         offenders.push({
           resident: r,
           nodeIdx: i,
-          reason: 'interference',
-          severity: est.totalAddedSlowdown / Math.max(1e-9, config.interferenceThreshold),
-          gain: est.totalAddedSlowdown * meanPrice * remainingHours(inst, now),
-          evidence: est.totalAddedSlowdown,
+          reason: 'profile_violation',
+          severity: level / config.profileViolationRatio,
+          gain: (coRunnerPrice - inst.bidPrice) * remainingHours(inst, now),
+          evidence: level,
+          allowStop: true,
         });
+        continue;
       }
+      if (added === null) continue;
+      const others = residents.length - 1;
+      const meanPrice = others > 0 ? (coRunnerPrice - inst.bidPrice) / others : 0;
+      const offender: Offender = {
+        resident: r,
+        nodeIdx: i,
+        reason: 'interference',
+        severity: added / Math.max(1e-9, config.interferenceThreshold),
+        gain: added * meanPrice * remainingHours(inst, now),
+        evidence: added,
+        // A stop (not a move) needs a co-runner it slows that clears the priority gap above it, as displacement does.
+        allowStop: inst.effectivePriority + config.priorityGap <= topPriority,
+      };
+      if (added > config.interferenceThreshold) {
+        offenders.push(offender);
+        blamed = true;
+      }
+      else if (hurt && (worstOffender === null || added > worstOffender.evidence)) worstOffender = offender;
+    }
+    if (worstOffender !== null && !blamed) {
+      // Blamed on reported slowdown rather than a predicted one above the threshold: moved, stopped only for a
+      // hurt resident sufficiently above it.
+      worstOffender.allowStop = worstOffender.resident.instance!.effectivePriority + config.priorityGap <= hurtPriority;
+      offenders.push(worstOffender);
     }
   }
   return offenders;
 }
+

@@ -25,6 +25,7 @@ import { meanCapacity } from './payment.js';
 import { clearBids } from './clearing.js';
 import { reschedule } from './reschedule.js';
 import { evictLowUtilization } from './lowUtilization.js';
+import { reportedSlowdown } from './reported.js';
 
 export function clearRound(snapshot: Snapshot, deps: EngineDeps, config?: Partial<EngineConfig>): Plan {
   const cfg = resolveEngineConfig(config);
@@ -50,6 +51,7 @@ export function clearRound(snapshot: Snapshot, deps: EngineDeps, config?: Partia
       z: normalQuantile(1 - cfg.epsilon),
       scorers: scorerSet(cfg),
       numToFind: numFeasibleNodesToFind(snapshot.nodes.length, cfg.percentageOfNodesToScore),
+      qosLimit: cfg.qosSlowdownLimit,
       // A seeded start, then kube's rotation: successive scans begin where the previous one stopped.
       cursor: Math.floor(deps.random.next() * Math.max(1, snapshot.nodes.length)),
     },
@@ -66,7 +68,10 @@ export function clearRound(snapshot: Snapshot, deps: EngineDeps, config?: Partia
     const prediction = predictions[i]!;
     const view: DemandView = { id: inst.id, profile: inst.profile, prediction };
     const moments = demandMoments(prediction, inst.profile);
-    cluster.add(cluster.nodeIndex(inst.nodeId), { id: inst.id, instance: inst, view, moments });
+    const nodeIdx = cluster.nodeIndex(inst.nodeId);
+    cluster.add(nodeIdx, { id: inst.id, instance: inst, view, moments });
+    const reported = reportedSlowdown(inst.history, cfg.minFeedbackSamples);
+    if (reported !== null) cluster.noteReportedSlowdown(nodeIdx, reported);
     // Make-before-break: a move in progress holds capacity on both nodes until its deadline.
     const dest = inst.state === 'notified' ? inst.notice?.moveToNodeId ?? null : null;
     if (dest !== null) {

@@ -2,7 +2,7 @@ export { CorruptModelError, loadLayersModel, saveLayersModel } from './artifacts
 export { initTfBackend } from './backend.js';
 export { DenseStack } from './dense.js';
 export { TfjsInterferenceModel } from './interference.js';
-export { loadVersion, type LoadedVersion } from './loaded-version.js';
+export { loadVersion, servingInterference, type LoadedVersion } from './loaded-version.js';
 export { IncompatibleModelError, manifestSchema, validateManifest, type ModelManifest } from './manifest.js';
 export { TfjsPredictor } from './predictor.js';
 export {

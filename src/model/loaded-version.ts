@@ -1,4 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { StatisticalInterferenceModel } from '../market/index.js';
+import type { InterferenceModel } from '../market/types.js';
 import { join } from 'node:path';
 import { FEATURE_NAMES } from '../features/spec.js';
 import { CorruptModelError, loadLayersModel } from './artifacts.js';
@@ -14,8 +17,32 @@ export interface LoadedVersion {
   version: string;
   manifest: ModelManifest;
   predictor: TfjsPredictor;
-  interference: TfjsInterferenceModel;
+  /** The interference model that serves: the learned head only where it earned it (see `servingInterference`). */
+  interference: InterferenceModel;
+  /** The version's learned interference head, whether or not it serves. */
+  learnedInterference: TfjsInterferenceModel;
   dispose(): void;
+}
+
+/** What training recorded about the interference head on held-out observations (manifest `training.interference`). */
+const heldOutInterference = z.object({
+  heldOut: z.object({ mae: z.number(), rmse: z.number() }),
+  alwaysOne: z.object({ mae: z.number(), rmse: z.number() }),
+});
+
+/**
+ * A learned component serves only where it beat its baseline on held-out data. The interference head is compared
+ * with predicting no interference at all (slowdown 1.0) on the observations training held out: it serves when its
+ * MAE and its RMSE are both lower; otherwise (or when the manifest does not record the comparison) the engine's
+ * statistical interference model serves next to the learned utilization predictor. The shipped default head, trained
+ * on synthetic co-location only, loses on MAE (0.101 vs 0.098), and in the simulator a losing head placed so tightly
+ * that QoS violation hours tripled (docs/benchmarks.md).
+ */
+export function servingInterference(manifest: ModelManifest, learned: TfjsInterferenceModel): InterferenceModel {
+  const recorded = heldOutInterference.safeParse(manifest.training['interference']);
+  if (!recorded.success) return new StatisticalInterferenceModel();
+  const { heldOut, alwaysOne } = recorded.data;
+  return heldOut.mae < alwaysOne.mae && heldOut.rmse < alwaysOne.rmse ? learned : new StatisticalInterferenceModel();
 }
 
 /**
@@ -43,11 +70,13 @@ export async function loadVersion(modelsDir: string, version: string): Promise<L
     interferenceModel.dispose(); // the head now lives in plain arrays
     interferenceModel = null;
     network.predictRatios(new Float32Array(8 * FEATURE_NAMES.length), 8);
+    const learnedInterference = new TfjsInterferenceModel(version, head, manifest.interference.normalization);
     return {
       version,
       manifest,
       predictor: new TfjsPredictor(version, network),
-      interference: new TfjsInterferenceModel(version, head, manifest.interference.normalization),
+      interference: servingInterference(manifest, learnedInterference),
+      learnedInterference,
       dispose: () => network.dispose(),
     };
   } catch (error) {

@@ -138,11 +138,16 @@ describe('re-scheduling', () => {
     expect(plan.preemptions[0]).toMatchObject({ instanceId: 'a', reason: 'drain', moveToNodeId: null });
   });
 
-  it('stops a profile violator and reduces its client priority', () => {
+  it('stops a profile violator that hurts its co-runners and reduces its client priority', () => {
+    // The co-runner reports a slowdown of 1.5 (above the 1.2 QoS limit): the violation hurts someone.
+    const slowed = samples(6, 1, 1024, 50).map((x) => ({ ...x, slowdown: 1.5 }));
     const plan = clearRound(
       snapshot({
         nodes: [node('n1')],
-        instances: [instance('x', 'n1', { history: samples(6, 6, 1000, 10), penalty: { fee: 0, priorityReduction: 15 } })],
+        instances: [
+          instance('x', 'n1', { history: samples(6, 6, 1000, 10), penalty: { fee: 0, priorityReduction: 15 } }),
+          instance('y', 'n1', { history: slowed }),
+        ],
       }),
       deps(),
     );

@@ -46,7 +46,7 @@ describe('TfjsInterferenceModel', () => {
   };
   it('returns a slowdown ≥ 1, one added slowdown per co-runner, and components in [0, 1]', () => {
     const node = { id: 'n1', cpu: 8, memory: 32_768, network: 1000 };
-    const est = loaded.interference.estimate(view('c', 2), node, [view('a', 4), view('b', 6)]);
+    const est = loaded.learnedInterference.estimate(view('c', 2), node, [view('a', 4), view('b', 6)]);
     expect(est.candidateSlowdown).toBeGreaterThanOrEqual(1);
     expect(est.addedSlowdown).toHaveLength(2);
     est.addedSlowdown.forEach((s) => expect(s).toBeGreaterThanOrEqual(0));
@@ -55,6 +55,6 @@ describe('TfjsInterferenceModel', () => {
       expect(v).toBeLessThanOrEqual(1);
     }
     // Aggregate predicted p95 far above the node's CPU: contention saturates.
-    expect(loaded.interference.estimate(view('c', 8), node, [view('a', 8), view('b', 8)]).components.contention).toBe(1);
+    expect(loaded.learnedInterference.estimate(view('c', 8), node, [view('a', 8), view('b', 8)]).components.contention).toBe(1);
   });
 });
