@@ -1,7 +1,7 @@
 /**
  * Builds and runs the whole service from a resolved Config: database (migrated), operator token, demo cluster,
  * clearing loop and HTTP server. `stop()` shuts down in the order that loses nothing: refuse new connections and let
- * in-flight requests finish, stop the loop after its current round, then close the database.
+ * in-flight requests finish, stop the loop after its current round, terminate the round worker, then close the database.
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
@@ -12,6 +12,8 @@ import { openDatabase, type Database } from './db/database.js';
 import type { ModelRegistry } from './model/registry.js';
 import { ClearingLoop } from './scheduler/loop.js';
 import type { MarketEngine } from './scheduler/engine.js';
+import { inlineRoundRunner } from './scheduler/roundRunner.js';
+import { WorkerRoundRunner } from './scheduler/workerRoundRunner.js';
 import { randomId, systemClock, type PredictionProvider, type ServiceContext } from './service/context.js';
 import { ensureOperatorToken } from './service/ensureOperatorToken.js';
 import { loadDemoCluster } from './service/loadDemoCluster.js';
@@ -71,11 +73,13 @@ export async function startServer({ config, logger, engine, predictions, models 
     if (added > 0) logger.info({ nodes: added, file: config.demoCluster }, 'loaded demo cluster');
   }
 
+  const runner = config.engineWorker ? new WorkerRoundRunner(engine, logger) : inlineRoundRunner(engine);
   const loop = new ClearingLoop({
     db: database.db,
     clock: systemClock,
     predictions,
     engine,
+    runner,
     roundMs: config.roundMs,
     historySamples: config.historySamples,
     logger,
@@ -92,7 +96,7 @@ export async function startServer({ config, logger, engine, predictions, models 
   });
   const port = (server.address() as AddressInfo).port;
   loop.start();
-  logger.info({ port, host: config.host, roundMs: config.roundMs }, `Parley listening on http://${config.host}:${port}`);
+  logger.info({ port, host: config.host, roundMs: config.roundMs, engineWorker: config.engineWorker }, `Parley listening on http://${config.host}:${port}`);
   const token = config.adminToken !== undefined ? '$PARLEY_ADMIN_TOKEN' : '<operator token>';
   logger.info(
     `Create a client key: curl -s -X POST http://${config.host}:${port}/clients -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' -d '{"name":"me"}'`,
@@ -106,6 +110,7 @@ export async function startServer({ config, logger, engine, predictions, models 
       shuttingDown = true;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await loop.stop();
+      await runner.close();
       await database.close();
     },
   };

@@ -21,6 +21,7 @@ export const ENV_NAMES = {
   maxBodyBytes: 'PARLEY_MAX_BODY_BYTES',
   statusCacheMs: 'PARLEY_STATUS_CACHE_MS',
   modelsDir: 'PARLEY_MODELS_DIR',
+  engineWorker: 'PARLEY_ENGINE_WORKER',
 } as const;
 type EnvKey = keyof typeof ENV_NAMES;
 
@@ -45,6 +46,8 @@ export const configSchema = z
     statusCacheMs: z.coerce.number().int().min(0).max(60_000).default(1000),
     /** Folder of model versions (`<version>/manifest.json`); `active.json` in it names the version served at start. */
     modelsDir: z.string().min(1).default('models'),
+    /** Run each clearing round's engine call in a worker thread (true) or on the request thread (false). */
+    engineWorker: z.union([z.boolean(), z.stringbool()]).default(true),
     /** Engine overrides, validated against the engine's own schema when the scheduler starts. */
     engine: z.record(z.string(), z.unknown()).default({}),
   })

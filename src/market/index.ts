@@ -1,6 +1,7 @@
 /** The market engine's public facade: snapshot in, plan out. */
 export * from './types.js';
 export { clearRound } from './round.js';
+export { roundPredictorInputs } from './predictorInputs.js';
 export { quote, type QuoteBid } from './quote.js';
 export { kubeLikeRound, type KubeLikeConfig } from './kubeLike.js';
 export {

@@ -79,6 +79,11 @@ export class StatisticalInterferenceModel implements InterferenceModel {
     }
   }
 
+  /** The resolved sensitivities: with them a copy of this model can be built elsewhere (e.g. in a worker thread). */
+  get sensitivities(): InterferenceSensitivities {
+    return { ...this.s };
+  }
+
   estimate(candidate: DemandView, node: NodeCapacity, coRunners: readonly DemandView[]): InterferenceEstimate {
     const load = emptyLoad();
     for (const c of coRunners) addDemand(load, demandMoments(c.prediction, c.profile), 1);

@@ -1,7 +1,7 @@
 /**
  * One clearing round: snapshot in, plan out. Stages, in order:
  *   1. deadlines: notified instances past their deadline stop or complete their move; bids past maxWait expire
- *   2. one batched prediction for every running instance and pending bid
+ *   2. one batched prediction for every running instance and pending bid (inputs: `roundPredictorInputs`)
  *   3. pre-score pass: per-node aggregate loads (sums of predicted means and variances, declared memory peaks, network p99s)
  *   4. re-scheduling of running instances (drain, interference, profile violations)
  *   5. clearing: bids in bid-score order, each placed on its best feasible node, all-or-nothing; a bid that does not
@@ -9,10 +9,10 @@
  *   6. low-utilization preemption when bids went unplaced for capacity
  *   7. payment under the configured rule
  */
-import type { BidOutcome, DemandView, EngineDeps, Placement, Plan, PredictorInput, Snapshot } from './types.js';
+import type { BidOutcome, DemandView, EngineDeps, Placement, Plan, Snapshot } from './types.js';
 import { resolveEngineConfig, type EngineConfig } from './config.js';
 import { validateSnapshot } from './validate.js';
-import { applyDeadlines, expireBids } from './lifecycle.js';
+import { roundInputs } from './predictorInputs.js';
 import { Cluster } from './cluster.js';
 import { demandMoments } from './moments.js';
 import { normalQuantile } from './normal.js';
@@ -32,13 +32,8 @@ export function clearRound(snapshot: Snapshot, deps: EngineDeps, config?: Partia
   validateSnapshot(snapshot);
   const now = snapshot.now;
 
-  const { terminations, active } = applyDeadlines(snapshot.instances, now);
-  const { live, expired } = expireBids(snapshot.bids, now, cfg.defaultMaxWaitSeconds);
-
-  const inputs: PredictorInput[] = new Array(active.length + live.length);
-  // A RunningInstance is a PredictorInput (it has `profile` and `history`), so it is passed as is: no copy per instance.
-  for (let i = 0; i < active.length; i++) inputs[i] = active[i]!;
-  for (let j = 0; j < live.length; j++) inputs[active.length + j] = { profile: live[j]!.profile, history: [] };
+  // Stage 1 and the round's predictor inputs, defined once in predictorInputs.ts (part of the engine's contract).
+  const { terminations, active, live, expired, inputs } = roundInputs(snapshot, cfg);
   const predictions = deps.predictor.predict(inputs);
   if (predictions.length !== inputs.length) {
     throw new MarketInputError(`predictor returned ${predictions.length} predictions for ${inputs.length} inputs`);

@@ -1,7 +1,8 @@
 import type { tf } from './backend.js';
 
 type Activation = 'relu' | 'linear' | 'softplus';
-interface DenseLayer {
+/** One dense layer as plain data (typed arrays survive structured clone, so a stack can be sent to a worker). */
+export interface DenseLayer {
   kernel: Float32Array;
   bias: Float32Array;
   inputs: number;
@@ -37,6 +38,21 @@ export class DenseStack {
       });
     }
     return new DenseStack(layers);
+  }
+
+  /** Rebuilds a stack from `toLayers()` output, e.g. after structured clone into a worker thread. */
+  static fromLayers(layers: readonly DenseLayer[]): DenseStack {
+    for (const l of layers) {
+      if (l.kernel.length !== l.inputs * l.units || l.bias.length !== l.units) {
+        throw new RangeError(`dense layer of ${l.inputs}→${l.units} has ${l.kernel.length} weights and ${l.bias.length} biases`);
+      }
+    }
+    return new DenseStack(layers.map((l) => ({ ...l })));
+  }
+
+  /** The layers as plain data (the arrays are shared, not copied; nothing mutates them). */
+  toLayers(): DenseLayer[] {
+    return this.layers.map((l) => ({ ...l }));
   }
 
   get inputWidth(): number {

@@ -7,7 +7,14 @@ import type {
   InterferenceModel,
   NodeCapacity,
 } from '../market/types.js';
-import type { DenseStack } from './dense.js';
+import { DenseStack, type DenseLayer } from './dense.js';
+
+/** A TfjsInterferenceModel as plain, structured-cloneable data (its head is plain-JS dense weights, no tfjs). */
+export interface InterferenceHeadData {
+  version: string;
+  layers: DenseLayer[];
+  normalization: NormalizationStats;
+}
 
 const WIDTH = INTERFERENCE_FEATURE_NAMES.length;
 
@@ -37,6 +44,14 @@ export class TfjsInterferenceModel implements InterferenceModel {
     private readonly normalization: NormalizationStats,
   ) {
     if (head.inputWidth !== WIDTH) throw new RangeError(`interference head takes ${head.inputWidth} inputs, spec has ${WIDTH}`);
+  }
+
+  static fromData(data: InterferenceHeadData): TfjsInterferenceModel {
+    return new TfjsInterferenceModel(data.version, DenseStack.fromLayers(data.layers), data.normalization);
+  }
+
+  toData(): InterferenceHeadData {
+    return { version: this.version, layers: this.head.toLayers(), normalization: this.normalization };
   }
 
   /** Predicted slowdown (≥ 1) of `own` next to `co` on `node`. */

@@ -12,6 +12,7 @@ import type { Metrics } from '../service/metrics.js';
 import { applyPlan, PlanConflict } from './applyPlan.js';
 import { completeFinished } from './completeFinished.js';
 import type { MarketEngine } from './engine.js';
+import { inlineRoundRunner, type RoundRunner } from './roundRunner.js';
 import { readSnapshot } from './snapshot.js';
 
 export interface LoopOptions {
@@ -19,6 +20,8 @@ export interface LoopOptions {
   clock: Clock;
   predictions: PredictionProvider;
   engine: MarketEngine;
+  /** Where `clearRound` runs (a worker thread in the service); default inline on this thread with `engine`. */
+  runner?: RoundRunner;
   roundMs: number;
   historySamples: number;
   logger: Logger;
@@ -50,7 +53,11 @@ export class ClearingLoop implements RoundTrigger {
   /** False when the last round deferred or rejected a bid for lack of capacity: new bids then wait for the tick. */
   private capacityFree = true;
 
-  constructor(private readonly options: LoopOptions) {}
+  private readonly runner: RoundRunner;
+
+  constructor(private readonly options: LoopOptions) {
+    this.runner = options.runner ?? inlineRoundRunner(options.engine);
+  }
 
   start(): void {
     this.timer = setInterval(() => this.trigger(), this.options.roundMs);
@@ -118,7 +125,7 @@ export class ClearingLoop implements RoundTrigger {
   }
 
   private async round(): Promise<RoundReport> {
-    const { db, clock, engine, predictions, metrics, logger } = this.options;
+    const { db, clock, predictions, metrics, logger } = this.options;
     const maxAttempts = this.options.maxAttempts ?? 5;
     this.lastRoundStartedAt = performance.now();
     const stopTimer = metrics?.roundDuration.startTimer();
@@ -130,12 +137,9 @@ export class ClearingLoop implements RoundTrigger {
           isolationLevel: 'repeatable read',
           accessMode: 'read only',
         });
-        const models = predictions.current();
-        const plan = engine.clearRound(read.snapshot, {
-          predictor: models.predictor,
-          interference: models.interference,
-          random: engine.random(now % 2 ** 31),
-        });
+        // The runner uses the models synchronously before it awaits (predictions are computed on this thread), so
+        // `current()` without a lease is enough even when a model swap lands while the worker computes.
+        const plan = await this.runner.clearRound(read.snapshot, predictions.current(), now % 2 ** 31);
         try {
           await db.transaction((tx) => applyPlan(tx, read, plan, { newId: this.options.newId, attempts: attempt }));
         } catch (err) {

@@ -15,6 +15,7 @@ import type { MarketEngine } from './engine.js';
 export function bindMarketEngine(overrides: Partial<EngineConfig> = {}): MarketEngine {
   const config = resolveEngineConfig(overrides);
   return {
+    config,
     clearRound: (snapshot, deps) => clearRound(snapshot, deps, config),
     quote: (snapshot, profile, terms, deps) => quote(snapshot, profile, terms, deps, config),
     random: (seed) => seededRandom(seed),

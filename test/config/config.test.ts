@@ -16,12 +16,20 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 9090, roundMs: 250, databaseUrl: 'postgres://u@h:5432/db' });
   });
 
+  it('runs rounds in a worker thread unless PARLEY_ENGINE_WORKER turns it off', () => {
+    expect(loadConfig({}).engineWorker).toBe(true);
+    expect(loadConfig({ PARLEY_ENGINE_WORKER: '0' }).engineWorker).toBe(false);
+    expect(loadConfig({ PARLEY_ENGINE_WORKER: 'false' }).engineWorker).toBe(false);
+    expect(loadConfig({ PARLEY_ENGINE_WORKER: '1' }).engineWorker).toBe(true);
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PARLEY_ROUND_MS', '0'],
     ['DATABASE_URL', 'mysql://x'],
     ['PARLEY_ADMIN_TOKEN', 'short'],
     ['LOG_LEVEL', 'loud'],
+    ['PARLEY_ENGINE_WORKER', 'maybe'],
   ])('names the bad variable %s=%s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));

@@ -1,0 +1,30 @@
+/**
+ * Worker-thread entry of the clearing round (started by workerRoundRunner.ts): receives RoundJobs, runs the pure
+ * engine and posts back the plan, or the error's name, message and stack (the worker itself keeps running).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { clearRound, resolveEngineConfig, type EngineConfig, type Plan } from '../market/index.js';
+import { jobDeps, type RoundJob } from './roundJob.js';
+
+export interface RoundRequest {
+  id: number;
+  job: RoundJob;
+}
+export type RoundResponse =
+  | { id: number; plan: Plan }
+  | { id: number; error: { name: string; message: string; stack?: string } };
+
+if (!parentPort) throw new Error('roundWorker.ts runs only as a worker thread');
+const port = parentPort;
+const config = resolveEngineConfig((workerData as { engineConfig: EngineConfig }).engineConfig);
+
+port.on('message', ({ id, job }: RoundRequest) => {
+  let response: RoundResponse;
+  try {
+    response = { id, plan: clearRound(job.snapshot, jobDeps(job), config) };
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    response = { id, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } };
+  }
+  port.postMessage(response);
+});
