@@ -84,12 +84,23 @@ describe('nodes', () => {
 
 describe('GET /ledger', () => {
   it('records the priority reduction of an instance preempted for breaking its declared profile', async () => {
+    // A violation costs the client priority only when it is sustained and hurts someone (docs/market.md), so the
+    // violator gets a neighbour on its node that reports being slowed down.
+    const neighbour = await placeOne();
     const { apiKey, clientId, instanceId } = await placeOne({ penalty: { fee: 0, priorityReduction: 7 } });
+    const nodeOf = async (token: string, id: string) => (await call(env.svc.app, 'GET', `/instances/${id}`, { token })).body.nodeId;
+    // This file's earlier tests leave one node (a-1), so both land on it; fail loudly if that ever changes.
+    expect(await nodeOf(apiKey, instanceId)).toBe(await nodeOf(neighbour.apiKey, neighbour.instanceId));
     env.svc.clock.advance(301 * 1000);
     const t = env.svc.clock.now();
-    // Ten samples at 5x the declared CPU peak: far beyond the engine's profileViolationRatio (1.5).
-    const samples = Array.from({ length: 10 }, (_, i) => ({ at: new Date(t - (10 - i) * 1000).toISOString(), cpu: 20, memory: 4000, network: 300 }));
+    const at = (i: number) => new Date(t - (10 - i) * 1000).toISOString();
+    // Ten samples at 5x the declared CPU peak: far beyond the engine's profileViolationRatio (1.5), every one of them.
+    const samples = Array.from({ length: 10 }, (_, i) => ({ at: at(i), cpu: 20, memory: 4000, network: 300 }));
     expect((await call(env.svc.app, 'POST', '/provide_runtime_feedback', { token: apiKey, body: { instanceId, samples } })).status).toBe(202);
+    // The neighbour runs as declared but 1.6x slower than alone: above the engine's QoS limit (1.2).
+    const hurt = Array.from({ length: 10 }, (_, i) => ({ at: at(i), cpu: 2, memory: 2048, network: 100, slowdown: 1.6 }));
+    const neighbourFeedback = { instanceId: neighbour.instanceId, samples: hurt };
+    expect((await call(env.svc.app, 'POST', '/provide_runtime_feedback', { token: neighbour.apiKey, body: neighbourFeedback })).status).toBe(202);
     await env.svc.round();
     const status = await call(env.svc.app, 'GET', `/instances/${instanceId}`, { token: apiKey });
     expect(status.body.state).toBe('notified');
