@@ -15,6 +15,7 @@ export {
 export { StatisticalPredictor, type StatisticalPredictorOptions } from './predictor.js';
 export { StatisticalInterferenceModel, type InterferenceSensitivities } from './interference.js';
 export { seededRandom } from './random.js';
+export { noticeFor } from './notice.js';
 export { MarketInputError } from './errors.js';
 export { demandMoments, sigmaOf } from './moments.js';
 export { chanceFit, overflowProbability } from './chance.js';

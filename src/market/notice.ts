@@ -2,7 +2,7 @@
  * Issuing a preemption: a notice with a deadline of at least the contract's minNoticeSeconds, the penalties owed
  * written to the ledger, and for a move the destination's capacity reserved at once (make-before-break).
  */
-import type { Penalty, Preemption, ReasonCode, RunningInstance, ScoreTerm } from './types.js';
+import type { Penalty, Preemption, PreemptionNotice, ReasonCode, RunningInstance, ScoreTerm } from './types.js';
 import type { RoundContext } from './context.js';
 import type { Resident } from './cluster.js';
 import { breakdown } from './breakdown.js';
@@ -51,4 +51,17 @@ export function issueNotice(
   };
   ctx.preemptions.push(preemption);
   return preemption;
+}
+
+/** The notice an instance carries once a plan's preemption is applied at `now` (what the next snapshot reads back). */
+export function noticeFor(preemption: Preemption, now: number): PreemptionNotice {
+  return {
+    reason: preemption.reason,
+    noticeGivenSeconds: preemption.noticeSeconds,
+    deadline: preemption.deadline,
+    noticedAt: now,
+    preemptorId: preemption.preemptorId,
+    penalty: preemption.penalty,
+    moveToNodeId: preemption.moveToNodeId,
+  };
 }

@@ -13,6 +13,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/database.js';
 import { bids, instances, ledger, nodes, profiles, rounds } from '../db/schema.js';
 import type { PendingBid, Plan, PreemptionNotice } from '../market/types.js';
+import { noticeFor } from '../market/index.js';
 import { LIVE_STATES } from '../service/nodeViews.js';
 import type { SnapshotRead } from './snapshot.js';
 
@@ -85,15 +86,7 @@ export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options:
 
   for (const p of plan.preemptions) {
     const instance = touch(p.instanceId);
-    const notice: PreemptionNotice = {
-      reason: p.reason,
-      noticeGivenSeconds: p.noticeSeconds,
-      deadline: p.deadline,
-      noticedAt: now,
-      preemptorId: p.preemptorId,
-      penalty: p.penalty,
-      moveToNodeId: p.moveToNodeId,
-    };
+    const notice: PreemptionNotice = noticeFor(p, now);
     await tx
       .update(instances)
       .set({

@@ -28,6 +28,7 @@ import type {
   Snapshot,
   Termination,
 } from '../market/types.js';
+import { noticeFor } from '../market/index.js';
 import { buildCluster } from './cluster.js';
 import { EventQueue, type TimedEvent } from './eventQueue.js';
 import { defaultGroundTruth, evaluateNode, type GroundTruthConstants, type Tenant, type Usage } from './groundTruth.js';
@@ -208,15 +209,7 @@ class Simulation {
     const live = this.instances.get(p.instanceId);
     if (!live) throw new Error(`${this.policy.name}: plan preempts unknown instance ${p.instanceId}`);
     if (live.record.state === 'notified') return;
-    const notice: PreemptionNotice = {
-      reason: p.reason,
-      noticeGivenSeconds: p.noticeSeconds,
-      deadline: p.deadline,
-      noticedAt: now,
-      preemptorId: p.preemptorId,
-      penalty: p.penalty,
-      moveToNodeId: p.moveToNodeId,
-    };
+    const notice: PreemptionNotice = noticeFor(p, now);
     live.record = { ...live.record, state: 'notified', notice };
     this.recordInterruption(live, p.noticeSeconds, p.moveToNodeId === null, p.penalty?.fee ?? 0, now, p.reason);
   }
