@@ -16,6 +16,7 @@ export { StatisticalPredictor, type StatisticalPredictorOptions } from './predic
 export { StatisticalInterferenceModel, type InterferenceSensitivities } from './interference.js';
 export { seededRandom } from './random.js';
 export { noticeFor } from './notice.js';
+export { admissionTerms, type AdmissionTerms } from './admission.js';
 export { MarketInputError } from './errors.js';
 export { demandMoments, sigmaOf } from './moments.js';
 export { chanceFit, overflowProbability } from './chance.js';

@@ -13,7 +13,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/database.js';
 import { bids, instances, ledger, nodes, profiles, rounds } from '../db/schema.js';
 import type { PendingBid, Plan, PreemptionNotice } from '../market/types.js';
-import { noticeFor } from '../market/index.js';
+import { admissionTerms, noticeFor } from '../market/index.js';
 import { LIVE_STATES } from '../service/nodeViews.js';
 import type { SnapshotRead } from './snapshot.js';
 
@@ -110,16 +110,9 @@ export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options:
       if (!currentNodes.has(nodeId)) throw new PlanConflict(`placement target ${nodeId} is not a live node`);
       instanceRows.push({
         id: options.newId('in'),
-        bidId: bid.id,
-        clientId: bid.clientId,
+        ...admissionTerms(bid, placement),
         nodeId,
         state: 'running',
-        bidPrice: bid.price,
-        price: placement.price,
-        declaredPriority: bid.priority ?? bid.profile.priority,
-        effectivePriority: placement.effectivePriority,
-        uninterruptible: bid.uninterruptible,
-        penalty: bid.penalty ?? null,
         prediction: placement.predictions[i]!,
         interferenceScore: placement.interferenceScores[i] ?? 0,
         score: placement.score,

@@ -28,7 +28,7 @@ import type {
   Snapshot,
   Termination,
 } from '../market/types.js';
-import { noticeFor } from '../market/index.js';
+import { admissionTerms, noticeFor } from '../market/index.js';
 import { buildCluster } from './cluster.js';
 import { EventQueue, type TimedEvent } from './eventQueue.js';
 import { defaultGroundTruth, evaluateNode, type GroundTruthConstants, type Tenant, type Usage } from './groundTruth.js';
@@ -303,16 +303,9 @@ class Simulation {
     this.instances.set(bid.id, {
       record: {
         id: bid.id,
-        bidId: bid.id,
-        clientId: bid.clientId,
+        ...admissionTerms(bid, p),
         nodeId: p.nodeIds[0]!,
         profile: bid.profile,
-        bidPrice: bid.price,
-        price: p.price,
-        declaredPriority: bid.priority ?? bid.profile.priority,
-        effectivePriority: p.effectivePriority,
-        uninterruptible: bid.uninterruptible,
-        penalty: bid.penalty ?? null,
         state: 'running',
         startedAt: now,
         interruptions: work.interruptions,
