@@ -3,17 +3,11 @@
  * EngineConfig); tests may bind a recording double. Keeping it an interface keeps the scheduler's imports pure.
  */
 import type { EngineConfig } from '../market/config.js';
-import type { EngineDeps, Penalty, Plan, PriorityClass, Quote, RandomSource, Snapshot, WorkloadProfile } from '../market/types.js';
+import type { QuoteBid } from '../market/quote.js';
+import type { EngineDeps, Plan, Quote, RandomSource, Snapshot, WorkloadProfile } from '../market/types.js';
 
-export interface QuoteTerms {
-  clientId: string;
-  price: number;
-  priority?: PriorityClass;
-  count: number;
-  uninterruptible: boolean;
-  penalty?: Penalty;
-  maxWaitSeconds?: number;
-}
+/** The engine's quote terms, with count and interruptibility resolved by the API's defaults. */
+export type QuoteTerms = QuoteBid & Required<Pick<QuoteBid, 'count' | 'uninterruptible'>>;
 
 export interface MarketEngine {
   /** The resolved configuration the engine is bound to (a worker thread rebinds the engine with it). */
