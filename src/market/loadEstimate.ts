@@ -10,10 +10,12 @@ export function newLoadEstimate(): LoadInterferenceEstimate {
   const e: LoadInterferenceEstimate = {
     candidateSlowdown: 1.5,
     totalAddedSlowdown: 0.5,
+    tailSlowdown: 0.5,
     components: { contention: 0.5, cacheThrashing: 0.5, networkCongestion: 0.5 },
   };
   e.candidateSlowdown = 1;
   e.totalAddedSlowdown = 0;
+  e.tailSlowdown = 0;
   e.components.contention = 0;
   e.components.cacheThrashing = 0;
   e.components.networkCongestion = 0;
@@ -24,6 +26,7 @@ export function copyLoadEstimate(from: LoadInterferenceEstimate): LoadInterferen
   const e = newLoadEstimate();
   e.candidateSlowdown = from.candidateSlowdown;
   e.totalAddedSlowdown = from.totalAddedSlowdown;
+  e.tailSlowdown = from.tailSlowdown;
   e.components.contention = from.components.contention;
   e.components.cacheThrashing = from.components.cacheThrashing;
   e.components.networkCongestion = from.components.networkCongestion;

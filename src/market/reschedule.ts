@@ -17,7 +17,7 @@
  * co-runners' value recovered, Σ addedSlowdown × mean co-runner bid price × remaining hours of the offender.
  * Every interruption passes the contract rules (contract.ts) and the per-round eviction cap.
  */
-import type { NodeLoad, ReasonCode } from './types.js';
+import type { LoadInterferenceEstimate, NodeLoad, ReasonCode } from './types.js';
 import { newLoadEstimate } from './loadEstimate.js';
 import type { RoundContext } from './context.js';
 import type { Resident } from './cluster.js';
@@ -54,7 +54,7 @@ export function reschedule(ctx: RoundContext): void {
     if (inst.uninterruptible && !(o.gain > fee)) continue;
     const terms = [explainTerm(o.reason, o.evidence, -1), explainTerm('gain', o.gain, 1), explainTerm('penalty', fee, -1)];
     interrupt(ctx, o.resident, o.nodeIdx, o.reason, null, terms, {
-      allowMove: o.reason === 'interference',
+      allowMove: o.reason === 'interference' || o.reason === 'profile_violation',
       allowStop: o.allowStop,
     });
   }
@@ -73,6 +73,20 @@ function drain(ctx: RoundContext): void {
   }
 }
 
+/**
+ * The highest upper-quantile slowdown the interference model predicts for anyone on node `i` as it is now (0 when the
+ * model gives no upper quantile, or the node has fewer than two residents). Uses `rest` and `estimate` as scratch.
+ */
+function predictedTail(ctx: RoundContext, i: number, rest: NodeLoad, estimate: LoadInterferenceEstimate): number {
+  const { cluster } = ctx;
+  const residents = cluster.residents[i]!;
+  if (residents.length < 2) return 0;
+  const first = residents[0]!;
+  Object.assign(rest, cluster.loads[i]!);
+  addDemand(rest, first.moments, -1);
+  return interferenceOn(ctx.deps, first.view, first.moments, cluster.nodes[i]!, rest, residents, first, estimate).tailSlowdown;
+}
+
 function findOffenders(ctx: RoundContext): Offender[] {
   const { cluster, config, now } = ctx;
   const offenders: Offender[] = [];
@@ -85,9 +99,11 @@ function findOffenders(ctx: RoundContext): Offender[] {
     let coRunnerPrice = 0;
     for (const r of residents) coRunnerPrice += r.instance?.bidPrice ?? 0;
     // Feedback: does anyone here report a slowdown above the QoS limit, and how important is the most important?
-    const hurt = cluster.reportedSlowdown[i]! > config.qosSlowdownLimit;
+    const reportedHurt = cluster.reportedSlowdown[i]! > config.qosSlowdownLimit;
+    // The model: will someone here likely exceed it (a model with an upper quantile says so through tailSlowdown)?
+    const hurt = reportedHurt || predictedTail(ctx, i, rest, estimate) > config.qosSlowdownLimit;
     let hurtPriority = -Infinity;
-    if (hurt) {
+    if (reportedHurt) {
       for (const r of residents) {
         const inst = r.instance;
         if (inst === null || inst.nodeId !== node.id) continue;
