@@ -145,26 +145,36 @@ export class StatisticalInterferenceModel implements InterferenceModel {
   }
 
   /**
-   * Everything in (candidateSlowdown − 1) + totalAddedSlowdown except the contention and queueing terms, which
-   * are ≥ 0: b·cacheThrashing + c·congestion + d·memoryBandwidth
-   *          + count · (b·candidate memory share + c·Δcongestion + d·candidate CPU share)
-   * No square root or normal CDF, so the engine can rule nodes out before the full estimate.
+   * Everything in (candidateSlowdown − 1) + totalAddedSlowdown except the contention and CPU queueing terms, which
+   * are ≥ 0 (and need a normal CDF or a Math.pow):
+   *     b·cacheThrashing + c·congestion + d·memoryBandwidth + f·(networkQueueing − networkQueueing alone)⁺
+   *   + count · (b·candidate memory share + c·Δcongestion + d·candidate CPU share + f·ΔnetworkQueueing⁺)
+   * less a margin of 1e-12 · (1 + bound), far above the rounding of summing the same terms in another order, so it
+   * never exceeds what estimateLoad gives. Node selection calls it for nearly every feasible node it visits, so it
+   * is written out without helper calls.
    */
   slowdownLowerBound(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number {
     const { s } = this;
-    const cacheThrashing = node.memory > 0 ? Math.min(1, load.memoryMean / node.memory) : 0;
-    const congestionWith = this.congestion(load.networkP99 + candidate.networkP99, node.network);
-    const congestionWithout = this.congestion(load.networkP99, node.network);
-    const candidateCacheShare = node.memory > 0 ? Math.min(1, candidate.memoryMean / node.memory) : 0;
-    return (
+    const memory = node.memory;
+    const bandwidth = node.network;
+    const cacheThrashing = memory > 0 ? Math.min(1, load.memoryMean / memory) : 0;
+    const candidateCacheShare = memory > 0 ? Math.min(1, candidate.memoryMean / memory) : 0;
+    const congestionWith = this.congestion(load.networkP99 + candidate.networkP99, bandwidth);
+    const congestionWithout = this.congestion(load.networkP99, bandwidth);
+    const netQueueWith = linkQueueing(load.networkMean + candidate.networkMean, bandwidth);
+    const netQueueAlone = load.count === 0 ? netQueueWith : linkQueueing(candidate.networkMean, bandwidth);
+    const netQueueWithout = linkQueueing(load.networkMean, bandwidth);
+    const bound =
       s.cacheThrashing * cacheThrashing +
       s.networkCongestion * congestionWith +
       s.memoryBandwidth * share(load.cpuMean, node.cpu) +
+      s.networkQueueing * Math.max(0, netQueueWith - netQueueAlone) +
       load.count *
         (s.cacheThrashing * candidateCacheShare +
           s.networkCongestion * Math.max(0, congestionWith - congestionWithout) +
-          s.memoryBandwidth * share(candidate.cpuMean, node.cpu))
-    );
+          s.memoryBandwidth * share(candidate.cpuMean, node.cpu) +
+          s.networkQueueing * Math.max(0, netQueueWith - netQueueWithout));
+    return bound - 1e-12 * (1 + Math.abs(bound));
   }
 
   private congestion(networkP99: number, bandwidth: number): number {
