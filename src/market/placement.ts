@@ -7,10 +7,12 @@ import type { DemandMoments, DemandView, LoadInterferenceEstimate, MarketNode, N
 import type { Cluster, Resident } from './cluster.js';
 import type { EngineDeps } from './types.js';
 import type { NodeView, ScoredDemand, ScorerSet } from './scorers/index.js';
-import { interferenceUpperBoundGiven } from './scorers/index.js';
-import { fillShares } from './scorers/shares.js';
+import { PACKING } from './scorers/index.js';
+import { fillShares, meanShare, shareAfter, shareSpread } from './scorers/shares.js';
+import { slowdownOf, squash } from './scorers/interference.js';
+import { clamp01 } from './scorers/types.js';
 import { chanceFit } from './chance.js';
-import { nodeScore, nodeTerms } from './breakdown.js';
+import { nodeTerms } from './breakdown.js';
 import { copyLoadEstimate, newLoadEstimate } from './loadEstimate.js';
 
 export interface PlacementEnv {
@@ -59,7 +61,14 @@ export function interferenceOn(
   return { candidateSlowdown: est.candidateSlowdown, totalAddedSlowdown: total, components: est.components };
 }
 
-/** The best feasible node for one instance, or null. `skip(i)` excludes nodes (the source of a move, cooldowns). */
+/**
+ * The best feasible node for one instance, or null. `skip(i)` excludes nodes (the source of a move, cooldowns).
+ *
+ * This runs for every (instance, node) pair a scan visits (over a million per round in the engine benchmark), so the
+ * node scorers are evaluated inline from their kinds (scorers/index.ts `fast`) with the same helpers and the same
+ * order of operations as the scorer plugins: the same scores, bit for bit, without a call per scorer (a double
+ * returned from a call that is not inlined is boxed on the heap). A test checks it against the plugins.
+ */
 export function bestNode(
   env: PlacementEnv,
   demand: ScoredDemand,
@@ -67,40 +76,61 @@ export function bestNode(
   skip: ((nodeIdx: number) => boolean) | null,
 ): NodeChoice | null {
   const { cluster } = env;
-  const n = cluster.nodes.length;
+  const { nodes, loads, reportedSlowdown } = cluster;
+  const n = nodes.length;
   if (n === 0) return null;
+  const { partialKinds, partialWeights, interferenceWeights, interferenceSignedWeights } = env.scorers.fast;
+  const upperBound = env.scorers.interferenceUpperBound;
+  const model = env.deps.interference;
+  const m = demand.moments;
+  const { z, qosLimit, numToFind } = env;
   let best: NodeChoice | null = null;
   let found = 0;
   let processed = 0;
   const start = env.cursor % n;
-  const nodeView: NodeView = { node: cluster.nodes[0]!, load: cluster.loads[0]!, interference: null as never, shares: new Float64Array(3) };
   // One estimate object reused across the scan; the best one is copied out.
   const scratch = newLoadEstimate();
-  for (; processed < n && found < env.numToFind; processed++) {
+  for (; processed < n && found < numToFind; processed++) {
     const i = (start + processed) % n;
-    const node = cluster.nodes[i]!;
+    const node = nodes[i]!;
     if (node.draining || (skip !== null && skip(i))) continue;
-    const load = cluster.loads[i]!;
-    if (chanceFit(load, demand.moments, node, env.z) !== null) continue;
+    const load = loads[i]!;
+    if (chanceFit(load, m, node, z) !== null) continue;
     // Residents already report more slowdown than the QoS limit: whatever the model predicts, add nothing here.
-    if (cluster.reportedSlowdown[i]! > env.qosLimit) continue;
+    const reported = reportedSlowdown[i]!;
+    if (reported > qosLimit) continue;
     found++;
-    nodeView.node = node;
-    nodeView.load = load;
-    fillShares(nodeView, demand);
-    const partial = nodeScore(env.scorers.nodeWithoutInterference, demand, nodeView);
+    const cpuShare = shareAfter(load.cpuMean, m.cpuMean, node.cpu);
+    const memoryShare = shareAfter(load.memoryMean, m.memoryMean, node.memory);
+    const networkShare = shareAfter(load.networkMean, m.networkMean, node.network);
+    let partial = 0;
+    for (let k = 0; k < partialKinds.length; k++) {
+      const value =
+        partialKinds[k] === PACKING
+          ? clamp01(meanShare(cpuShare, memoryShare, networkShare))
+          : clamp01(1 - shareSpread(cpuShare, memoryShare, networkShare));
+      partial += partialWeights[k]! * value;
+    }
     // Branch and bound: if even the best interference terms cannot lift this node above the best so far, skip the
     // estimate. Exact, because a later node replaces the best only when strictly better.
     if (best !== null) {
-      if (partial + env.scorers.interferenceUpperBound <= best.score) continue;
-      // Tighter: the model's cheap lower bound on the slowdown, when it has one.
-      const lb = env.deps.interference.slowdownLowerBound?.(demand.moments, node, load);
-      if (lb !== undefined && partial + interferenceUpperBoundGiven(env.scorers, lb) <= best.score) continue;
+      if (partial + upperBound <= best.score) continue;
+      // Tighter: the model's cheap lower bound on the slowdown, when it has one (the interference cost is at least
+      // squash of it).
+      const lb = model.slowdownLowerBound?.(m, node, load);
+      if (lb !== undefined) {
+        const least = squash(Math.max(0, lb));
+        let bound = 0;
+        for (let k = 0; k < interferenceWeights.length; k++) bound -= interferenceWeights[k]! * least;
+        if (partial + bound <= best.score) continue;
+      }
     }
-    const interference = interferenceOn(env.deps, view, demand.moments, node, load, cluster.residents[i]!, null, scratch);
-    if (!withinQos(interference, load.count, cluster.reportedSlowdown[i]!, env.qosLimit)) continue;
-    nodeView.interference = interference;
-    const score = partial + nodeScore(env.scorers.nodeWithInterference, demand, nodeView);
+    const interference = interferenceOn(env.deps, view, m, node, load, cluster.residents[i]!, null, scratch);
+    if (!withinQos(interference, load.count, reported, qosLimit)) continue;
+    const cost = squash(slowdownOf(interference.candidateSlowdown, interference.totalAddedSlowdown));
+    let rest = 0;
+    for (let k = 0; k < interferenceSignedWeights.length; k++) rest += interferenceSignedWeights[k]! * cost;
+    const score = partial + rest;
     if (best === null || score > best.score) {
       best = { nodeIdx: i, score, interference: copyLoadEstimate(interference) };
     }
