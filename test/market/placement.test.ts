@@ -150,6 +150,11 @@ describe('node selection', () => {
           const slowdown = Math.max(0, est.candidateSlowdown - 1) + Math.max(0, est.totalAddedSlowdown);
           expect(model.slowdownLowerBound(demand.moments, node, load)).toBeLessThanOrEqual(slowdown);
         });
+        // The batched bounds are the same numbers.
+        const idx = Int32Array.from(env.cluster.nodes.keys()).reverse();
+        const out = new Float64Array(idx.length);
+        model.slowdownLowerBounds(demand.moments, env.cluster.nodes, env.cluster.loads, idx, idx.length, out);
+        idx.forEach((i, k) => expect(out[k]).toBe(model.slowdownLowerBound(demand.moments, env.cluster.nodes[i]!, env.cluster.loads[i]!)));
       }),
       { numRuns: 400 },
     );

@@ -266,15 +266,17 @@ describe('engine invariants', () => {
     );
   });
 
-  it('skipping nodes by the interference lower bound never changes the plan (the pruning is exact)', () => {
+  it('skipping estimates by the interference model\'s bounds never changes the plan (the pruning is exact)', () => {
     const full = new StatisticalInterferenceModel();
-    // The same model without the optional lower bound: every feasible node gets the full estimate.
+    // The same model without the optional bounds: every feasible node and every resident gets the full estimate.
     const unbounded = { version: null, estimate: full.estimate.bind(full), estimateLoad: full.estimateLoad.bind(full) };
+    // With only the per-node lower bound (node selection's fallback when a model has no batched one).
+    const perNode = { ...unbounded, slowdownLowerBound: full.slowdownLowerBound.bind(full) };
     fc.assert(
       fc.property(snapshotArb, (s) => {
-        const withBound = clearRound(s, { ...deps(5), interference: full });
-        const without = clearRound(s, { ...deps(5), interference: unbounded });
-        expect(withBound).toEqual(without);
+        const withBounds = clearRound(s, { ...deps(5), interference: full });
+        expect(withBounds).toEqual(clearRound(s, { ...deps(5), interference: unbounded }));
+        expect(withBounds).toEqual(clearRound(s, { ...deps(5), interference: perNode }));
       }),
       runs,
     );
