@@ -232,6 +232,30 @@ export class StatisticalInterferenceModel implements InterferenceModel {
     }
   }
 
+  /**
+   * An upper bound on estimateLoad's totalAddedSlowdown without its Math.pow: every term as there, except that the
+   * contention increase is bounded by the contention with the candidate, and the CPU queueing increase by
+   * ρ / (c (1 − ρ)) with ρ the utilization with the candidate (ρ^k ≤ ρ for the exponent k = √(2(c+1)) − 1 ≥ 1);
+   * plus a margin of 1e-12 · (1 + bound) for rounding.
+   */
+  addedSlowdownUpperBound(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number {
+    const { s } = this;
+    const withC = contention(load, candidate, node);
+    const candidateCacheShare = node.memory > 0 ? Math.min(1, candidate.memoryMean / node.memory) : 0;
+    const congestionWith = this.congestion(load.networkP99 + candidate.networkP99, node.network);
+    const congestionWithout = this.congestion(load.networkP99, node.network);
+    const netQueueWith = linkQueueing(load.networkMean + candidate.networkMean, node.network);
+    const each =
+      s.contention * withC +
+      s.cacheThrashing * candidateCacheShare +
+      s.networkCongestion * Math.max(0, congestionWith - congestionWithout) +
+      s.memoryBandwidth * share(candidate.cpuMean, node.cpu) +
+      s.cpuQueueing * cpuQueueingUpperBound(load.cpuMean + candidate.cpuMean, node.cpu) +
+      s.networkQueueing * Math.max(0, netQueueWith - linkQueueing(load.networkMean, node.network));
+    const bound = each * load.count;
+    return bound + 1e-12 * (1 + Math.abs(bound));
+  }
+
   private congestion(networkP99: number, bandwidth: number): number {
     if (bandwidth <= 0) return networkP99 > 0 ? 1 : 0;
     const ratio = networkP99 / bandwidth;
@@ -257,6 +281,13 @@ function cpuQueueing(cpuMean: number, cores: number): number {
   const rho = Math.min(RHO_MAX, cpuMean / cores);
   const c = Math.max(1, cores);
   return Math.pow(rho, Math.sqrt(2 * (c + 1)) - 1) / (c * (1 - rho));
+}
+
+/** cpuQueueing's value with ρ in place of ρ^(√(2(c+1)) − 1): not below it, since that exponent is ≥ 1 and ρ < 1. */
+function cpuQueueingUpperBound(cpuMean: number, cores: number): number {
+  if (cores <= 0 || cpuMean <= 0) return 0;
+  const rho = Math.min(RHO_MAX, cpuMean / cores);
+  return rho / (Math.max(1, cores) * (1 - rho));
 }
 
 /** M/M/1 mean queueing delay over transmission time, ρ / (1 − ρ), ρ capped at RHO_MAX. */

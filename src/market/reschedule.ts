@@ -22,7 +22,7 @@ import { newLoadEstimate } from './loadEstimate.js';
 import type { RoundContext } from './context.js';
 import type { Resident } from './cluster.js';
 import { RESOURCES } from './types.js';
-import { addDemand, emptyLoad } from './moments.js';
+import { addDemand, copyLoad, emptyLoad } from './moments.js';
 import { interferenceOn } from './placement.js';
 import { interrupt } from './interrupt.js';
 import { explainTerm } from './notice.js';
@@ -79,6 +79,8 @@ function findOffenders(ctx: RoundContext): Offender[] {
   const rest: NodeLoad = emptyLoad();
   const observed = emptyObservedUse();
   const estimate = newLoadEstimate();
+  const model = ctx.deps.interference;
+  const upperBound = model.addedSlowdownUpperBound;
   for (let i = 0; i < cluster.nodes.length; i++) {
     const node = cluster.nodes[i]!;
     const residents = cluster.residents[i]!;
@@ -104,8 +106,11 @@ function findOffenders(ctx: RoundContext): Offender[] {
       if (inst === null || inst.state !== 'running' || inst.nodeId !== node.id || ctx.noticed.has(inst.id)) continue;
       let added: number | null = null;
       if (residents.length >= 2) {
-        Object.assign(rest, cluster.loads[i]!);
+        copyLoad(rest, cluster.loads[i]!);
         addDemand(rest, r.moments, -1);
+        // Where nobody reports a slowdown, only `added > interferenceThreshold` matters below (for a violator too):
+        // when the model's upper bound rules that out, this instance is no offender and needs no estimate.
+        if (!hurt && upperBound !== undefined && upperBound.call(model, r.moments, node, rest) <= config.interferenceThreshold) continue;
         added = interferenceOn(ctx.deps, r.view, r.moments, node, rest, residents, r, estimate).totalAddedSlowdown;
       }
       const seen = observedUse(inst.history, config.minFeedbackSamples, observed);

@@ -169,6 +169,11 @@ export interface InterferenceModel {
    */
   slowdownLowerBound?(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number;
   /**
+   * Optional cheap upper bound on the totalAddedSlowdown that `estimateLoad` would give: never below it. Re-scheduling
+   * uses it to skip the estimate for instances that cannot be above the interference threshold.
+   */
+  addedSlowdownUpperBound?(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number;
+  /**
    * Optional batched form of `slowdownLowerBound`: for k < count, out[k] = the bound on nodes[nodeIdx[k]] with load
    * loads[nodeIdx[k]]. Node selection prefers it (one call per scan instead of one per node it visits).
    */

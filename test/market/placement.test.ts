@@ -122,11 +122,12 @@ function referenceBestNode(env: PlacementEnv, demand: ScoredDemand, view: Return
 }
 
 describe('node selection', () => {
+  const model = new StatisticalInterferenceModel();
+  const deps: EngineDeps = { predictor: null as never, interference: model, random: null as never };
+
   it('picks the same node with the same score as the straightforward selection, and moves the cursor alike', () => {
-    const model = new StatisticalInterferenceModel();
     fc.assert(
       fc.property(caseArb, (c) => {
-        const deps: EngineDeps = { predictor: null as never, interference: model, random: null as never };
         const a = setUp(c, deps);
         const b = setUp(c, deps);
         const fast = bestNode(a.env, a.demand, a.view, a.skip);
@@ -139,22 +140,34 @@ describe('node selection', () => {
   });
 
   it('the model lower bound used for pruning never exceeds the slowdown of the full estimate', () => {
-    const model = new StatisticalInterferenceModel();
     fc.assert(
       fc.property(caseArb, (c) => {
-        const deps: EngineDeps = { predictor: null as never, interference: model, random: null as never };
         const { env, demand } = setUp(c, deps);
-        env.cluster.nodes.forEach((node, i) => {
-          const load = env.cluster.loads[i]!;
-          const est = model.estimateLoad(demand.moments, node, load);
+        const { nodes, loads } = env.cluster;
+        nodes.forEach((node, i) => {
+          const est = model.estimateLoad(demand.moments, node, loads[i]!);
           const slowdown = Math.max(0, est.candidateSlowdown - 1) + Math.max(0, est.totalAddedSlowdown);
-          expect(model.slowdownLowerBound(demand.moments, node, load)).toBeLessThanOrEqual(slowdown);
+          expect(model.slowdownLowerBound(demand.moments, node, loads[i]!)).toBeLessThanOrEqual(slowdown);
         });
         // The batched bounds are the same numbers.
-        const idx = Int32Array.from(env.cluster.nodes.keys()).reverse();
+        const idx = Int32Array.from(nodes.keys()).reverse();
         const out = new Float64Array(idx.length);
-        model.slowdownLowerBounds(demand.moments, env.cluster.nodes, env.cluster.loads, idx, idx.length, out);
-        idx.forEach((i, k) => expect(out[k]).toBe(model.slowdownLowerBound(demand.moments, env.cluster.nodes[i]!, env.cluster.loads[i]!)));
+        model.slowdownLowerBounds(demand.moments, nodes, loads, idx, idx.length, out);
+        idx.forEach((i, k) => expect(out[k]).toBe(model.slowdownLowerBound(demand.moments, nodes[i]!, loads[i]!)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('the model upper bound re-scheduling uses is never below the slowdown the estimate adds to co-runners', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const { env, demand } = setUp(c, deps);
+        const { nodes, loads } = env.cluster;
+        nodes.forEach((node, i) => {
+          const added = model.estimateLoad(demand.moments, node, loads[i]!).totalAddedSlowdown;
+          expect(model.addedSlowdownUpperBound(demand.moments, node, loads[i]!)).toBeGreaterThanOrEqual(added);
+        });
       }),
       { numRuns: 400 },
     );
