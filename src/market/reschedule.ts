@@ -1,7 +1,10 @@
 /**
  * Re-evaluation of running instances at the start of every round, before new bids are placed:
- *   - drain: every interruptible instance on a draining node is moved (or stopped when no node fits); uninterruptible
- *     instances stay until they finish, since draining gains nothing that could outweigh their fee
+ *   - drain: the operator takes the node away, so every instance on it leaves: moved make-before-break where a
+ *     feasible node exists (no interruption of the work: an uninterruptible instance owes no fee for it), otherwise
+ *     stopped at its notice deadline, an uninterruptible one for its fee (credited in the ledger, reason `drain`).
+ *     The contract rules still hold (min runtime, daily budget, downtime, cooldown, no stop without a fee): an
+ *     instance they protect stays, and the node stays draining, until it can leave or finishes
  *   - profile_violation: use sustained above profileViolationRatio × declared peak (profileViolation.ts) that hurts
  *     its co-runners (they report a slowdown above qosSlowdownLimit, or the model says it adds more than
  *     interferenceThreshold to them): stopped, the client's priority reduced. A violator that hurts nobody here is
@@ -67,8 +70,8 @@ function drain(ctx: RoundContext): void {
     for (const r of [...cluster.residents[i]!]) {
       if (evictionBudgetLeft(ctx) <= 0) return;
       const inst = r.instance;
-      if (inst === null || inst.uninterruptible || inst.nodeId !== cluster.nodes[i]!.id) continue;
-      interrupt(ctx, r, i, 'drain', null, [explainTerm('drain', 1, -1)], { allowMove: true, allowStop: true });
+      if (inst === null || inst.nodeId !== cluster.nodes[i]!.id) continue;
+      interrupt(ctx, r, i, 'drain', null, [explainTerm('drain', 1, -1)], { allowMove: true, allowStop: true, freeMove: true });
     }
   }
 }
