@@ -82,7 +82,15 @@ export function scorerSet(config: EngineConfig): ScorerSet {
     interferenceWeights: Float64Array.from(set.nodeWithInterference, (w) => w.weight),
     interferenceSignedWeights: Float64Array.from(set.nodeWithInterference, (w) => w.sign * w.weight),
   };
-  return { ...set, fast };
+  // An object literal, not a spread: V8 gives every round's set the same hidden class.
+  return {
+    bid: set.bid,
+    node: set.node,
+    nodeWithoutInterference: set.nodeWithoutInterference,
+    nodeWithInterference: set.nodeWithInterference,
+    interferenceUpperBound: set.interferenceUpperBound,
+    fast,
+  };
 }
 
 export type { BidScorer, NodeScorer, Scorer, ScoredDemand, NodeView, RoundStats } from './types.js';
