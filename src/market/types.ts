@@ -168,6 +168,23 @@ export interface InterferenceModel {
    * `estimateLoad` on nodes that cannot win. Must never exceed the value `estimateLoad` would give.
    */
   slowdownLowerBound?(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number;
+  /**
+   * Optional cheap upper bound on the totalAddedSlowdown that `estimateLoad` would give: never below it. Re-scheduling
+   * uses it to skip the estimate for instances that cannot be above the interference threshold.
+   */
+  addedSlowdownUpperBound?(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number;
+  /**
+   * Optional batched form of `slowdownLowerBound`: for k < count, out[k] = the bound on nodes[nodeIdx[k]] with load
+   * loads[nodeIdx[k]]. Node selection prefers it (one call per scan instead of one per node it visits).
+   */
+  slowdownLowerBounds?(
+    candidate: DemandMoments,
+    nodes: readonly NodeCapacity[],
+    loads: readonly NodeLoad[],
+    nodeIdx: Int32Array,
+    count: number,
+    out: Float64Array,
+  ): void;
 }
 
 /** A seeded source of uniform numbers in [0, 1). */
