@@ -1,9 +1,9 @@
 /**
  * Engine benchmark: one clearing round of Parley and of the kube-like baseline on the same synthetic snapshot
- * (default 5,000 nodes, 20,000 running instances, 2,000 pending bids), each timed over several repetitions after a
- * warm-up, interleaved; medians of wall and CPU time are reported. Both use the same node sampling (kube's adaptive percentageOfNodesToScore).
+ * (default 5,000 nodes, 20,000 running instances, 2,000 pending bids), each timed over several repetitions after
+ * warm-up rounds, interleaved; medians of wall and CPU time are reported. Both use the same node sampling (kube's adaptive percentageOfNodesToScore).
  *
- *   npm run bench -- engine --json [--nodes N --running N --pending N --reps N --seed N]
+ *   npm run bench -- engine --json [--nodes N --running N --pending N --reps N --warmup N --seed N]
  */
 import { performance } from 'node:perf_hooks';
 import { clearRound, kubeLikeRound, seededRandom, StatisticalInterferenceModel, StatisticalPredictor } from '../src/market/index.js';
@@ -42,20 +42,21 @@ interface Timing {
 
 /**
  * Runs every contender once per repetition, interleaved (so load from other processes on this shared machine, and
- * garbage collection debt, fall on all of them alike), after one warm-up run each for the JIT. No forced GC between
+ * garbage collection debt, fall on all of them alike), after `warmup` interleaved untimed rounds each: a scheduler
+ * runs a round every second, so what matters is the round once V8 has optimized it, which takes both engines about
+ * three rounds here (one warm-up left a JIT-cold round or two in the median of five). No forced GC between
  * runs: a full GC shrinks V8's young generation, which penalizes whichever engine allocates more in a way a long-running
  * scheduler never sees. Reports medians of wall time and of process CPU time: wall
  * time includes waiting for a core, CPU time does not (it does include V8's GC helper threads).
  */
 function timeAll(
   reps: number,
+  warmup: number,
   contenders: Record<string, (rep: number) => Plan>,
 ): Record<string, { ms: number; cpuMs: number; plan: Plan }> {
   const timings: Record<string, Timing> = {};
-  for (const [name, run] of Object.entries(contenders)) {
-    run(-1);
-    timings[name] = { ms: [], cpuMs: [], plan: null };
-  }
+  for (const name of Object.keys(contenders)) timings[name] = { ms: [], cpuMs: [], plan: null };
+  for (let k = -warmup; k < 0; k++) for (const run of Object.values(contenders)) run(k);
   for (let k = 0; k < reps; k++) {
     for (const [name, run] of Object.entries(contenders)) {
       const t0 = performance.now();
@@ -83,6 +84,7 @@ export async function main(args: string[]): Promise<void> {
     seed: flag(args, 'seed', 42),
   };
   const reps = Math.max(1, flag(args, 'reps', 5));
+  const warmup = Math.max(1, flag(args, 'warmup', 3));
   const snapshot = engineScenario(size);
 
   const parleyRound = (s: Snapshot, k: number) =>
@@ -94,7 +96,7 @@ export async function main(args: string[]): Promise<void> {
   // The same rounds without pending bids give the per-round fixed cost (prediction of every running instance,
   // aggregates, re-scheduling), so the marginal cost per bid can be told apart from it.
   const idle = { ...snapshot, bids: [] };
-  const r = timeAll(reps, {
+  const r = timeAll(reps, warmup, {
     parley: (k) => parleyRound(snapshot, k),
     kube: (k) => kubeLikeRound(snapshot, { random: seededRandom(1000 + k) }),
     parleyIdle: (k) => parleyRound(idle, k),
@@ -120,6 +122,7 @@ export async function main(args: string[]): Promise<void> {
     running: size.running,
     pending: size.pending,
     reps,
+    warmup,
     parley: p,
     kubeLike: k,
     costPerBidRatio: Number((parley.ms / kube.ms).toFixed(2)),

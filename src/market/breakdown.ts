@@ -18,16 +18,6 @@ export function nodeTerms(set: ScorerSet, demand: ScoredDemand, view: NodeView):
   });
 }
 
-/** The weighted total of some node scorers without building terms: the hot path of node selection. */
-export function nodeScore(scorers: ScorerSet['node'], demand: ScoredDemand, view: NodeView): number {
-  let total = 0;
-  for (let k = 0; k < scorers.length; k++) {
-    const w = scorers[k]!;
-    total += w.sign * w.weight * w.scorer.score(demand, view);
-  }
-  return total;
-}
-
 export function sumTerms(terms: ScoreTerm[]): number {
   let total = 0;
   for (const t of terms) total += t.contribution;

@@ -129,6 +129,8 @@ function fitsAt(ctx: RoundContext, loads: readonly NodeLoad[], s: ScoredBid): bo
   for (let i = 0; i < nodes.length && left > 0; i++) {
     const node = nodes[i]!;
     if (node.draining) continue;
+    // Copy the load only where a first instance fits (in a congested round, few nodes): the same answer.
+    if (chanceFit(loads[i]!, s.demand.moments, node, ctx.env.z) !== null) continue;
     const load = { ...loads[i]! };
     while (left > 0 && chanceFit(load, s.demand.moments, node, ctx.env.z) === null) {
       addDemand(load, s.demand.moments, 1);

@@ -3,7 +3,8 @@
  * rules. A move (make-before-break) has no downtime; a stop has `restartDowntimeSeconds` of it.
  *
  *   - state: only a running instance without a notice can be interrupted
- *   - price: an uninterruptible instance only if it has a negotiated fee > 0
+ *   - price: an uninterruptible instance only if it has a negotiated fee > 0 (unless the interruption owes no fee:
+ *     a drain's make-before-break move, see interrupt.ts)
  *   - min runtime: now − startedAt ≥ minRuntimeSeconds
  *   - budget: interruptions in the last 24 h < maxInterruptionsPerDay
  *   - downtime (stop only): maxInterruptionSeconds ≥ restartDowntimeSeconds
@@ -28,10 +29,11 @@ export function contractBlock(
   now: number,
   config: EngineConfig,
   kind: InterruptionKind,
+  owesFee = true,
 ): ContractBlock | null {
   if (inst.state !== 'running' || inst.notice !== null) return 'notified';
   // "Uninterruptible" is interruptible only at the fee agreed up front; without one there is no price to pay.
-  if (inst.uninterruptible && (inst.penalty === null || !(inst.penalty.fee > 0))) return 'unpriced';
+  if (owesFee && inst.uninterruptible && (inst.penalty === null || !(inst.penalty.fee > 0))) return 'unpriced';
   if (now - inst.startedAt < config.minRuntimeSeconds * 1000) return 'min_runtime';
   if (interruptionsLastDay(inst, now) >= inst.profile.interruptibility.maxInterruptionsPerDay) return 'budget';
   if (kind === 'stop' && inst.profile.interruptibility.maxInterruptionSeconds < config.restartDowntimeSeconds) {

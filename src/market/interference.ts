@@ -68,6 +68,8 @@ const RHO_MAX = 0.95;
 export class StatisticalInterferenceModel implements InterferenceModel {
   readonly version = null;
   private readonly s: InterferenceSensitivities;
+  /** Scratch for `slowdownLowerBound`, the batched bound on one node. */
+  private readonly one = { nodes: [] as NodeCapacity[], loads: [] as NodeLoad[], idx: new Int32Array(1), out: new Float64Array(1) };
 
   constructor(sensitivities: Partial<InterferenceSensitivities> = {}) {
     this.s = { ...DEFAULTS, ...sensitivities };
@@ -146,26 +148,113 @@ export class StatisticalInterferenceModel implements InterferenceModel {
   }
 
   /**
-   * Everything in (candidateSlowdown − 1) + totalAddedSlowdown except the contention and queueing terms, which
-   * are ≥ 0: b·cacheThrashing + c·congestion + d·memoryBandwidth
-   *          + count · (b·candidate memory share + c·Δcongestion + d·candidate CPU share)
-   * No square root or normal CDF, so the engine can rule nodes out before the full estimate.
+   * Everything in (candidateSlowdown − 1) + totalAddedSlowdown except the contention and CPU queueing terms, which
+   * are ≥ 0 (and need a normal CDF or a Math.pow):
+   *     b·cacheThrashing + c·congestion + d·memoryBandwidth + f·(networkQueueing − networkQueueing alone)⁺
+   *   + count · (b·candidate memory share + c·Δcongestion + d·candidate CPU share + f·ΔnetworkQueueing⁺)
+   * less a margin of 1e-12 · (1 + bound), far above the rounding of summing the same terms in another order, so it
+   * never exceeds what estimateLoad gives. The one formula is in `slowdownLowerBounds`.
    */
   slowdownLowerBound(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number {
+    const one = this.one;
+    one.nodes[0] = node;
+    one.loads[0] = load;
+    this.slowdownLowerBounds(candidate, one.nodes, one.loads, one.idx, 1, one.out);
+    return one.out[0]!;
+  }
+
+  /**
+   * `slowdownLowerBound` for many nodes in one call. Node selection calls it once per scan for the few hundred
+   * feasible nodes it visits, so the formula is written out in the loop: no helper call per node, whose double
+   * result V8 would box on the heap whenever it did not inline the call.
+   */
+  slowdownLowerBounds(
+    candidate: DemandMoments,
+    nodes: readonly NodeCapacity[],
+    loads: readonly NodeLoad[],
+    nodeIdx: Int32Array,
+    count: number,
+    out: Float64Array,
+  ): void {
+    const { cacheThrashing: b, networkCongestion: c, memoryBandwidth: d, networkQueueing: f, networkKnee: knee } = this.s;
+    const candMemory = candidate.memoryMean;
+    const candCpu = candidate.cpuMean;
+    const candNetwork = candidate.networkMean;
+    const candP99 = candidate.networkP99;
+    for (let k = 0; k < count; k++) {
+      const i = nodeIdx[k]!;
+      const node = nodes[i]!;
+      const load = loads[i]!;
+      const memory = node.memory;
+      const cpu = node.cpu;
+      const bandwidth = node.network;
+      const thrashing = memory > 0 ? Math.min(1, load.memoryMean / memory) : 0;
+      const candidateCacheShare = memory > 0 ? Math.min(1, candMemory / memory) : 0;
+      const pressure = cpu > 0 ? Math.min(1, Math.max(0, load.cpuMean / cpu)) : 0;
+      const candidatePressure = cpu > 0 ? Math.min(1, Math.max(0, candCpu / cpu)) : 0;
+      let congestionWith: number;
+      let congestionWithout: number;
+      let queueWith = 0;
+      let queueAlone = 0;
+      let queueWithout = 0;
+      if (bandwidth > 0) {
+        congestionWith = Math.min(1, Math.max(0, ((load.networkP99 + candP99) / bandwidth - knee) / (1 - knee)));
+        congestionWithout = Math.min(1, Math.max(0, (load.networkP99 / bandwidth - knee) / (1 - knee)));
+        // linkQueueing: ρ/(1 − ρ), ρ = min(RHO_MAX, mean/bandwidth), 0 for no traffic.
+        const with_ = load.networkMean + candNetwork;
+        if (with_ > 0) {
+          const rho = Math.min(RHO_MAX, with_ / bandwidth);
+          queueWith = rho / (1 - rho);
+        }
+        if (load.count === 0) queueAlone = queueWith;
+        else if (candNetwork > 0) {
+          const rho = Math.min(RHO_MAX, candNetwork / bandwidth);
+          queueAlone = rho / (1 - rho);
+        }
+        if (load.networkMean > 0) {
+          const rho = Math.min(RHO_MAX, load.networkMean / bandwidth);
+          queueWithout = rho / (1 - rho);
+        }
+      } else {
+        congestionWith = load.networkP99 + candP99 > 0 ? 1 : 0;
+        congestionWithout = load.networkP99 > 0 ? 1 : 0;
+      }
+      const bound =
+        b * thrashing +
+        c * congestionWith +
+        d * pressure +
+        f * Math.max(0, queueWith - queueAlone) +
+        load.count *
+          (b * candidateCacheShare +
+            c * Math.max(0, congestionWith - congestionWithout) +
+            d * candidatePressure +
+            f * Math.max(0, queueWith - queueWithout));
+      out[k] = bound - 1e-12 * (1 + Math.abs(bound));
+    }
+  }
+
+  /**
+   * An upper bound on estimateLoad's totalAddedSlowdown without its Math.pow: every term as there, except that the
+   * contention increase is bounded by the contention with the candidate, and the CPU queueing increase by
+   * ρ / (c (1 − ρ)) with ρ the utilization with the candidate (ρ^k ≤ ρ for the exponent k = √(2(c+1)) − 1 ≥ 1);
+   * plus a margin of 1e-12 · (1 + bound) for rounding.
+   */
+  addedSlowdownUpperBound(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number {
     const { s } = this;
-    const cacheThrashing = node.memory > 0 ? Math.min(1, load.memoryMean / node.memory) : 0;
+    const withC = contention(load, candidate, node);
+    const candidateCacheShare = node.memory > 0 ? Math.min(1, candidate.memoryMean / node.memory) : 0;
     const congestionWith = this.congestion(load.networkP99 + candidate.networkP99, node.network);
     const congestionWithout = this.congestion(load.networkP99, node.network);
-    const candidateCacheShare = node.memory > 0 ? Math.min(1, candidate.memoryMean / node.memory) : 0;
-    return (
-      s.cacheThrashing * cacheThrashing +
-      s.networkCongestion * congestionWith +
-      s.memoryBandwidth * share(load.cpuMean, node.cpu) +
-      load.count *
-        (s.cacheThrashing * candidateCacheShare +
-          s.networkCongestion * Math.max(0, congestionWith - congestionWithout) +
-          s.memoryBandwidth * share(candidate.cpuMean, node.cpu))
-    );
+    const netQueueWith = linkQueueing(load.networkMean + candidate.networkMean, node.network);
+    const each =
+      s.contention * withC +
+      s.cacheThrashing * candidateCacheShare +
+      s.networkCongestion * Math.max(0, congestionWith - congestionWithout) +
+      s.memoryBandwidth * share(candidate.cpuMean, node.cpu) +
+      s.cpuQueueing * cpuQueueingUpperBound(load.cpuMean + candidate.cpuMean, node.cpu) +
+      s.networkQueueing * Math.max(0, netQueueWith - linkQueueing(load.networkMean, node.network));
+    const bound = each * load.count;
+    return bound + 1e-12 * (1 + Math.abs(bound));
   }
 
   private congestion(networkP99: number, bandwidth: number): number {
@@ -193,6 +282,13 @@ function cpuQueueing(cpuMean: number, cores: number): number {
   const rho = Math.min(RHO_MAX, cpuMean / cores);
   const c = Math.max(1, cores);
   return Math.pow(rho, Math.sqrt(2 * (c + 1)) - 1) / (c * (1 - rho));
+}
+
+/** cpuQueueing's value with ρ in place of ρ^(√(2(c+1)) − 1): not below it, since that exponent is ≥ 1 and ρ < 1. */
+function cpuQueueingUpperBound(cpuMean: number, cores: number): number {
+  if (cores <= 0 || cpuMean <= 0) return 0;
+  const rho = Math.min(RHO_MAX, cpuMean / cores);
+  return rho / (Math.max(1, cores) * (1 - rho));
 }
 
 /** M/M/1 mean queueing delay over transmission time, ρ / (1 − ρ), ρ capped at RHO_MAX. */

@@ -2,6 +2,9 @@
  * Interrupting one running instance: move it make-before-break when the contract allows a move and a feasible node
  * exists (not its own node, not a node it left within the cooldown, not draining); otherwise stop it at the deadline
  * when the contract allows a stop. Never both, never neither-and-pretend: returns null when the rules forbid it.
+ *
+ * `freeMove` (drain): the move is no interruption of the work, so it owes an uninterruptible instance no fee and
+ * needs none to be possible; a stop still owes the fee. Every other rule of contract.ts applies to both.
  */
 import type { Preemption, ReasonCode, ScoreTerm } from './types.js';
 import type { RoundContext } from './context.js';
@@ -12,9 +15,14 @@ import { contractBlock, inCooldown } from './contract.js';
 import { issueNotice } from './notice.js';
 import { protectedFromStop } from './protection.js';
 
-export function moveTarget(ctx: RoundContext, resident: Resident, sourceIdx: number): { nodeIdx: number; resident: Resident } | null {
+export function moveTarget(
+  ctx: RoundContext,
+  resident: Resident,
+  sourceIdx: number,
+  owesFee = true,
+): { nodeIdx: number; resident: Resident } | null {
   const inst = resident.instance;
-  if (inst === null || contractBlock(inst, ctx.now, ctx.config, 'move') !== null) return null;
+  if (inst === null || contractBlock(inst, ctx.now, ctx.config, 'move', owesFee) !== null) return null;
   const demand: ScoredDemand = {
     id: inst.id,
     moments: resident.moments,
@@ -37,13 +45,14 @@ export function interrupt(
   reason: ReasonCode,
   preemptorId: string | null,
   terms: ScoreTerm[],
-  options: { allowMove: boolean; allowStop: boolean },
+  options: { allowMove: boolean; allowStop: boolean; freeMove?: boolean },
 ): Preemption | null {
   const inst = resident.instance;
   if (inst === null || ctx.noticed.has(inst.id) || ctx.preemptions.length >= ctx.config.maxEvictionsPerRound) return null;
   if (options.allowMove) {
-    const target = moveTarget(ctx, resident, sourceIdx);
-    if (target !== null) return issueNotice(ctx, inst, reason, preemptorId, target.resident, target.nodeIdx, terms);
+    const owesFee = options.freeMove !== true;
+    const target = moveTarget(ctx, resident, sourceIdx, owesFee);
+    if (target !== null) return issueNotice(ctx, inst, reason, preemptorId, target.resident, target.nodeIdx, terms, owesFee);
   }
   if (options.allowStop && !protectedFromStop(inst, reason, ctx.config) && contractBlock(inst, ctx.now, ctx.config, 'stop') === null) {
     return issueNotice(ctx, inst, reason, preemptorId, null, null, terms);

@@ -43,15 +43,19 @@ export function effectivePriority(index: LedgerIndex, clientId: string, priority
 /** Reasons that mean the instance broke its declared profile, so its client's priority drops. */
 export const PROFILE_REASONS: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['low_utilization', 'interference', 'profile_violation']);
 
-/** Ledger entries owed when an instance is preempted: the fee if uninterruptible, the reduction if it broke its profile. */
+/**
+ * Ledger entries owed when an instance is preempted: the fee if uninterruptible (unless the interruption owes none: a
+ * drain's make-before-break move), the reduction if it broke its profile.
+ */
 export function penaltyEntries(
   instance: { id: string; clientId: string; uninterruptible: boolean; penalty: Penalty | null },
   reason: ReasonCode,
   now: number,
+  owesFee = true,
 ): LedgerEntry[] {
   const entries: LedgerEntry[] = [];
   const p = instance.penalty;
-  if (instance.uninterruptible && p !== null && p.fee > 0) {
+  if (owesFee && instance.uninterruptible && p !== null && p.fee > 0) {
     entries.push({ clientId: instance.clientId, kind: 'fee', amount: p.fee, at: now, instanceId: instance.id, reason });
   }
   if (PROFILE_REASONS.has(reason) && p !== null && p.priorityReduction > 0) {

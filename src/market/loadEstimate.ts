@@ -1,5 +1,5 @@
 /**
- * Factory and copy for LoadInterferenceEstimate objects. Every such object in the engine comes from here so they share
+ * Factory for LoadInterferenceEstimate objects. Every such object in the engine comes from here so they share
  * one V8 hidden class whose fields hold doubles from the start (initialized with non-integers): the (bid, node) loop
  * rewrites one of them a million times per round, and a field V8 had typed as small-integer or generic would box each
  * written double into a fresh heap number.
@@ -19,16 +19,5 @@ export function newLoadEstimate(): LoadInterferenceEstimate {
   e.components.contention = 0;
   e.components.cacheThrashing = 0;
   e.components.networkCongestion = 0;
-  return e;
-}
-
-export function copyLoadEstimate(from: LoadInterferenceEstimate): LoadInterferenceEstimate {
-  const e = newLoadEstimate();
-  e.candidateSlowdown = from.candidateSlowdown;
-  e.totalAddedSlowdown = from.totalAddedSlowdown;
-  e.tailSlowdown = from.tailSlowdown;
-  e.components.contention = from.components.contention;
-  e.components.cacheThrashing = from.components.cacheThrashing;
-  e.components.networkCongestion = from.components.networkCongestion;
   return e;
 }

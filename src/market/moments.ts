@@ -41,6 +41,20 @@ export function emptyLoad(): NodeLoad {
   };
 }
 
+/** Copies every field of `from` into `into` (a fixed set of fields: faster than Object.assign in a per-instance loop). */
+export function copyLoad(into: NodeLoad, from: NodeLoad): NodeLoad {
+  into.count = from.count;
+  into.cpuMean = from.cpuMean;
+  into.cpuVar = from.cpuVar;
+  into.memoryMean = from.memoryMean;
+  into.memoryVar = from.memoryVar;
+  into.networkMean = from.networkMean;
+  into.networkVar = from.networkVar;
+  into.networkP99 = from.networkP99;
+  into.memoryPeak = from.memoryPeak;
+  return into;
+}
+
 /** load += sign · d (sign −1 removes an instance). */
 export function addDemand(load: NodeLoad, d: DemandMoments, sign: 1 | -1): void {
   load.count += sign;

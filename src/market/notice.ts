@@ -23,9 +23,10 @@ export function issueNotice(
   moveTo: Resident | null,
   moveToNodeIdx: number | null,
   terms: ScoreTerm[],
+  owesFee = true,
 ): Preemption {
   const noticeSeconds = noticeSecondsFor(inst, ctx.config);
-  const entries = penaltyEntries(inst, reason, ctx.now);
+  const entries = penaltyEntries(inst, reason, ctx.now, owesFee);
   ctx.ledgerEntries.push(...entries);
   let penalty: Penalty | null = null;
   if (entries.length > 0) {

@@ -7,11 +7,13 @@ import type { DemandMoments, DemandView, LoadInterferenceEstimate, MarketNode, N
 import type { Cluster, Resident } from './cluster.js';
 import type { EngineDeps } from './types.js';
 import type { NodeView, ScoredDemand, ScorerSet } from './scorers/index.js';
-import { interferenceUpperBoundGiven } from './scorers/index.js';
-import { fillShares } from './scorers/shares.js';
+import { PACKING } from './scorers/index.js';
+import { fillShares, meanShare, shareAfter, shareSpread } from './scorers/shares.js';
+import { slowdownOf, squash } from './scorers/interference.js';
+import { clamp01 } from './scorers/types.js';
 import { chanceFit } from './chance.js';
-import { nodeScore, nodeTerms } from './breakdown.js';
-import { copyLoadEstimate, newLoadEstimate } from './loadEstimate.js';
+import { nodeTerms } from './breakdown.js';
+import { newLoadEstimate } from './loadEstimate.js';
 
 export interface PlacementEnv {
   cluster: Cluster;
@@ -67,7 +69,25 @@ export function interferenceOn(
   return out;
 }
 
-/** The best feasible node for one instance, or null. `skip(i)` excludes nodes (the source of a move, cooldowns). */
+/** Scratch of a scan, grown as needed (rounds are synchronous, so one set serves every scan). */
+let scanNodes = new Int32Array(0);
+let scanPartial = new Float64Array(0);
+let scanBound = new Float64Array(0);
+
+/**
+ * The best feasible node for one instance, or null. `skip(i)` excludes nodes (the source of a move, cooldowns).
+ *
+ * This runs for every (instance, node) pair a scan visits (over a million per round in the engine benchmark), so it
+ * works in passes over typed arrays, each a tight loop:
+ *   1. the nodes the scan considers: from the cursor, the first `numToFind` that pass the chance constraint, the
+ *      memory peaks and the reported slowdown (the same nodes, and the same cursor advance, as one pass would give);
+ *   2. their score without interference, the node scorers evaluated inline from their kinds (scorers/index.ts
+ *      `fast`) with the same helpers and the same order of operations as the scorer plugins (bit for bit);
+ *   3. the model's cheap lower bound on each one's slowdown, in one batched call when the model has one (a double
+ *      returned from a call per node that V8 does not inline is boxed on the heap);
+ *   4. branch and bound in scan order: the full estimate only for a node whose bound can still beat the best so far.
+ * A test checks it against the straightforward selection (every node estimated and scored by the plugins).
+ */
 export function bestNode(
   env: PlacementEnv,
   demand: ScoredDemand,
@@ -75,46 +95,103 @@ export function bestNode(
   skip: ((nodeIdx: number) => boolean) | null,
 ): NodeChoice | null {
   const { cluster } = env;
-  const n = cluster.nodes.length;
+  const { nodes, loads, reportedSlowdown } = cluster;
+  const n = nodes.length;
   if (n === 0) return null;
-  let best: NodeChoice | null = null;
+  const m = demand.moments;
+  const { z, qosLimit, numToFind } = env;
+  if (scanNodes.length < Math.min(n, numToFind)) {
+    const size = Math.min(n, numToFind);
+    scanNodes = new Int32Array(size);
+    scanPartial = new Float64Array(size);
+    scanBound = new Float64Array(size);
+  }
+  const idx = scanNodes;
+
+  // 1. The nodes this scan considers.
   let found = 0;
   let processed = 0;
   const start = env.cursor % n;
-  const nodeView: NodeView = { node: cluster.nodes[0]!, load: cluster.loads[0]!, interference: null as never, shares: new Float64Array(3) };
-  // One estimate object reused across the scan; the best one is copied out.
-  const scratch = newLoadEstimate();
-  for (; processed < n && found < env.numToFind; processed++) {
+  for (; processed < n && found < numToFind; processed++) {
     const i = (start + processed) % n;
-    const node = cluster.nodes[i]!;
+    const node = nodes[i]!;
     if (node.draining || (skip !== null && skip(i))) continue;
-    const load = cluster.loads[i]!;
-    if (chanceFit(load, demand.moments, node, env.z) !== null) continue;
+    if (chanceFit(loads[i]!, m, node, z) !== null) continue;
     // Residents already report more slowdown than the QoS limit: whatever the model predicts, add nothing here.
-    if (cluster.reportedSlowdown[i]! > env.qosLimit) continue;
-    found++;
-    nodeView.node = node;
-    nodeView.load = load;
-    fillShares(nodeView, demand);
-    const partial = nodeScore(env.scorers.nodeWithoutInterference, demand, nodeView);
-    // Branch and bound: if even the best interference terms cannot lift this node above the best so far, skip the
-    // estimate. Exact, because a later node replaces the best only when strictly better.
-    if (best !== null) {
-      if (partial + env.scorers.interferenceUpperBound <= best.score) continue;
-      // Tighter: the model's cheap lower bound on the slowdown, when it has one.
-      const lb = env.deps.interference.slowdownLowerBound?.(demand.moments, node, load);
-      if (lb !== undefined && partial + interferenceUpperBoundGiven(env.scorers, lb) <= best.score) continue;
-    }
-    const interference = interferenceOn(env.deps, view, demand.moments, node, load, cluster.residents[i]!, null, scratch);
-    if (!withinQos(interference, load.count, cluster.reportedSlowdown[i]!, env.qosLimit)) continue;
-    nodeView.interference = interference;
-    const score = partial + nodeScore(env.scorers.nodeWithInterference, demand, nodeView);
-    if (best === null || score > best.score) {
-      best = { nodeIdx: i, score, interference: copyLoadEstimate(interference) };
-    }
+    if (reportedSlowdown[i]! > qosLimit) continue;
+    idx[found++] = i;
   }
   env.cursor = (start + processed) % n;
-  return best;
+  if (found === 0) return null;
+
+  // 2. Scores without interference.
+  const { partialKinds, partialWeights, interferenceWeights, interferenceSignedWeights } = env.scorers.fast;
+  const partials = scanPartial;
+  for (let k = 0; k < found; k++) {
+    const i = idx[k]!;
+    const node = nodes[i]!;
+    const load = loads[i]!;
+    const cpuShare = shareAfter(load.cpuMean, m.cpuMean, node.cpu);
+    const memoryShare = shareAfter(load.memoryMean, m.memoryMean, node.memory);
+    const networkShare = shareAfter(load.networkMean, m.networkMean, node.network);
+    let partial = 0;
+    for (let t = 0; t < partialKinds.length; t++) {
+      const value =
+        partialKinds[t] === PACKING
+          ? clamp01(meanShare(cpuShare, memoryShare, networkShare))
+          : clamp01(1 - shareSpread(cpuShare, memoryShare, networkShare));
+      partial += partialWeights[t]! * value;
+    }
+    partials[k] = partial;
+  }
+
+  // 3. The model's lower bounds, when it has them: batched, or one call per node.
+  const model = env.deps.interference;
+  const bounded = model.slowdownLowerBounds !== undefined || model.slowdownLowerBound !== undefined;
+  if (model.slowdownLowerBounds !== undefined) model.slowdownLowerBounds(m, nodes, loads, idx, found, scanBound);
+  else if (model.slowdownLowerBound !== undefined) {
+    for (let k = 0; k < found; k++) scanBound[k] = model.slowdownLowerBound(m, nodes[idx[k]!]!, loads[idx[k]!]!);
+  }
+
+  // 4. Branch and bound, in scan order. Exact: a later node replaces the best only when strictly better, and a node
+  // is skipped only when even the best interference terms (bounded by the model) cannot lift it above the best.
+  const upperBound = env.scorers.interferenceUpperBound;
+  let bestIdx = -1;
+  let bestScore = 0;
+  // Two estimate objects: the best node's so far and the one being computed; they swap when the best changes.
+  let bestEstimate = newLoadEstimate();
+  let scratch = newLoadEstimate();
+  for (let k = 0; k < found; k++) {
+    const partial = partials[k]!;
+    if (bestIdx >= 0) {
+      if (partial + upperBound <= bestScore) continue;
+      if (bounded) {
+        // The interference cost is at least squash of the model's lower bound on the slowdown.
+        const least = squash(Math.max(0, scanBound[k]!));
+        let bound = 0;
+        for (let t = 0; t < interferenceWeights.length; t++) bound -= interferenceWeights[t]! * least;
+        if (partial + bound <= bestScore) continue;
+      }
+    }
+    const i = idx[k]!;
+    const load = loads[i]!;
+    const interference = interferenceOn(env.deps, view, m, nodes[i]!, load, cluster.residents[i]!, null, scratch);
+    if (!withinQos(interference, load.count, reportedSlowdown[i]!, qosLimit)) continue;
+    const cost = squash(slowdownOf(interference.candidateSlowdown, interference.totalAddedSlowdown));
+    let rest = 0;
+    for (let t = 0; t < interferenceSignedWeights.length; t++) rest += interferenceSignedWeights[t]! * cost;
+    const score = partial + rest;
+    if (bestIdx < 0 || score > bestScore) {
+      bestIdx = i;
+      bestScore = score;
+      // A model without estimateLoad returns a fresh object rather than filling the scratch one: keep it as is.
+      if (interference === scratch) {
+        scratch = bestEstimate;
+        bestEstimate = interference;
+      } else bestEstimate = interference;
+    }
+  }
+  return bestIdx < 0 ? null : { nodeIdx: bestIdx, score: bestScore, interference: bestEstimate };
 }
 
 /**

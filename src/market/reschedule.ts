@@ -1,7 +1,10 @@
 /**
  * Re-evaluation of running instances at the start of every round, before new bids are placed:
- *   - drain: every interruptible instance on a draining node is moved (or stopped when no node fits); uninterruptible
- *     instances stay until they finish, since draining gains nothing that could outweigh their fee
+ *   - drain: the operator takes the node away, so every instance on it leaves: moved make-before-break where a
+ *     feasible node exists (no interruption of the work: an uninterruptible instance owes no fee for it), otherwise
+ *     stopped at its notice deadline, an uninterruptible one for its fee (credited in the ledger, reason `drain`).
+ *     The contract rules still hold (min runtime, daily budget, downtime, cooldown, no stop without a fee): an
+ *     instance they protect stays, and the node stays draining, until it can leave or finishes
  *   - profile_violation: use sustained above profileViolationRatio × declared peak (profileViolation.ts) that hurts
  *     its co-runners (they report a slowdown above qosSlowdownLimit, or the model says it adds more than
  *     interferenceThreshold to them): stopped, the client's priority reduced. A violator that hurts nobody here is
@@ -22,7 +25,7 @@ import { newLoadEstimate } from './loadEstimate.js';
 import type { RoundContext } from './context.js';
 import type { Resident } from './cluster.js';
 import { RESOURCES } from './types.js';
-import { addDemand, emptyLoad } from './moments.js';
+import { addDemand, copyLoad, emptyLoad } from './moments.js';
 import { interferenceOn } from './placement.js';
 import { interrupt } from './interrupt.js';
 import { explainTerm } from './notice.js';
@@ -67,8 +70,8 @@ function drain(ctx: RoundContext): void {
     for (const r of [...cluster.residents[i]!]) {
       if (evictionBudgetLeft(ctx) <= 0) return;
       const inst = r.instance;
-      if (inst === null || inst.uninterruptible || inst.nodeId !== cluster.nodes[i]!.id) continue;
-      interrupt(ctx, r, i, 'drain', null, [explainTerm('drain', 1, -1)], { allowMove: true, allowStop: true });
+      if (inst === null || inst.nodeId !== cluster.nodes[i]!.id) continue;
+      interrupt(ctx, r, i, 'drain', null, [explainTerm('drain', 1, -1)], { allowMove: true, allowStop: true, freeMove: true });
     }
   }
 }
@@ -80,9 +83,9 @@ function drain(ctx: RoundContext): void {
 function predictedTail(ctx: RoundContext, i: number, rest: NodeLoad, estimate: LoadInterferenceEstimate): number {
   const { cluster } = ctx;
   const residents = cluster.residents[i]!;
-  if (residents.length < 2) return 0;
+  if (residents.length < 2 || ctx.deps.interference.upperQuantile === undefined) return 0;
   const first = residents[0]!;
-  Object.assign(rest, cluster.loads[i]!);
+  copyLoad(rest, cluster.loads[i]!);
   addDemand(rest, first.moments, -1);
   return interferenceOn(ctx.deps, first.view, first.moments, cluster.nodes[i]!, rest, residents, first, estimate).tailSlowdown;
 }
@@ -93,6 +96,8 @@ function findOffenders(ctx: RoundContext): Offender[] {
   const rest: NodeLoad = emptyLoad();
   const observed = emptyObservedUse();
   const estimate = newLoadEstimate();
+  const model = ctx.deps.interference;
+  const upperBound = model.addedSlowdownUpperBound;
   for (let i = 0; i < cluster.nodes.length; i++) {
     const node = cluster.nodes[i]!;
     const residents = cluster.residents[i]!;
@@ -120,8 +125,11 @@ function findOffenders(ctx: RoundContext): Offender[] {
       if (inst === null || inst.state !== 'running' || inst.nodeId !== node.id || ctx.noticed.has(inst.id)) continue;
       let added: number | null = null;
       if (residents.length >= 2) {
-        Object.assign(rest, cluster.loads[i]!);
+        copyLoad(rest, cluster.loads[i]!);
         addDemand(rest, r.moments, -1);
+        // Where nobody reports a slowdown, only `added > interferenceThreshold` matters below (for a violator too):
+        // when the model's upper bound rules that out, this instance is no offender and needs no estimate.
+        if (!hurt && upperBound !== undefined && upperBound.call(model, r.moments, node, rest) <= config.interferenceThreshold) continue;
         added = interferenceOn(ctx.deps, r.view, r.moments, node, rest, residents, r, estimate).totalAddedSlowdown;
       }
       const seen = observedUse(inst.history, config.minFeedbackSamples, observed);

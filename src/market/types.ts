@@ -164,6 +164,11 @@ export interface LoadInterferenceEstimate {
 
 export interface InterferenceModel {
   readonly version: string | null;
+  /**
+   * The quantile `tailSlowdown` estimates (0.9: nine steps in ten at or under it), for a model that gives one; the
+   * engine then keeps everyone's tail under the QoS limit when placing and re-scheduling. Absent: no tail.
+   */
+  readonly upperQuantile?: number;
   estimate(candidate: DemandView, node: NodeCapacity, coRunners: readonly DemandView[]): InterferenceEstimate;
   /**
    * Optional O(1) path from the node's aggregate load (co-runners only, the candidate excluded). When absent the
@@ -176,6 +181,23 @@ export interface InterferenceModel {
    * `estimateLoad` on nodes that cannot win. Must never exceed the value `estimateLoad` would give.
    */
   slowdownLowerBound?(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number;
+  /**
+   * Optional cheap upper bound on the totalAddedSlowdown that `estimateLoad` would give: never below it. Re-scheduling
+   * uses it to skip the estimate for instances that cannot be above the interference threshold.
+   */
+  addedSlowdownUpperBound?(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number;
+  /**
+   * Optional batched form of `slowdownLowerBound`: for k < count, out[k] = the bound on nodes[nodeIdx[k]] with load
+   * loads[nodeIdx[k]]. Node selection prefers it (one call per scan instead of one per node it visits).
+   */
+  slowdownLowerBounds?(
+    candidate: DemandMoments,
+    nodes: readonly NodeCapacity[],
+    loads: readonly NodeLoad[],
+    nodeIdx: Int32Array,
+    count: number,
+    out: Float64Array,
+  ): void;
 }
 
 /** A seeded source of uniform numbers in [0, 1). */

@@ -1,5 +1,6 @@
 import {
   INTERFERENCE_FEATURE_NAMES,
+  INTERFERENCE_QUANTILES,
   addToSums,
   interferenceFeaturesFromSums,
   sumsOf,
@@ -24,8 +25,8 @@ export interface InterferenceHeadData {
 }
 
 const WIDTH = INTERFERENCE_FEATURE_NAMES.length;
-/** The head's outputs: quantiles of slowdown − 1, the median first and the QoS quantile (0.9) last. */
-const OUTPUTS = 2;
+/** The head's outputs: quantiles of slowdown − 1 (INTERFERENCE_QUANTILES), the median first, the QoS quantile last. */
+const OUTPUTS = INTERFERENCE_QUANTILES.length;
 
 /** Components are reported on these scales (fractions of capacity): below `low` they are 0, above `high` 1. */
 const CONTENTION_RANGE = { low: 0.8, high: 1.2 } as const;
@@ -54,6 +55,7 @@ export interface SlowdownQuantiles {
  *   once the candidate is there, which placement keeps under the QoS limit.
  */
 export class TfjsInterferenceModel implements InterferenceModel {
+  readonly upperQuantile = INTERFERENCE_QUANTILES[INTERFERENCE_QUANTILES.length - 1]!;
   private readonly row = new Float32Array(WIDTH);
 
   constructor(

@@ -185,8 +185,13 @@ describe('server process', () => {
       const stored = await database.db.select({ id: bids.id }).from(bids).where(inArray(bids.id, acked.bids));
       expect(stored).toHaveLength(acked.bids.length);
       const [samples] = await database.db.select({ n: count() }).from(feedbackTable).where(eq(feedbackTable.instanceId, instanceId));
-      // 2 samples from the first batch plus every acknowledged load sample.
-      expect(Number(samples!.n)).toBe(2 + acked.samples);
+      // 2 samples from the first batch plus every acknowledged load sample. A request in flight when the process is
+      // killed may have committed without its response reaching the client (at most one per worker per kill, 8
+      // workers, 2 stops): such a write is stored but not acknowledged, which is allowed; losing an acknowledged one
+      // is not.
+      const storedSamples = Number(samples!.n);
+      expect(storedSamples).toBeGreaterThanOrEqual(2 + acked.samples);
+      expect(storedSamples).toBeLessThanOrEqual(2 + acked.samples + 2 * 8);
       // No node holds more declared peak memory than it has (an instance has one node column, so it is on one node).
       const overcommitted = await database.db
         .select({ nodeId: nodes.id })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clearRound } from '../../src/market/index.js';
+import { clearRound, noticeFor } from '../../src/market/index.js';
 import { NOW, bid, deps, instance, node, profile, snapshot } from './builders.js';
 
 // One 4-core node holding a low-priority 3-core instance; a 3-core critical bid cannot fit beside it.
@@ -114,18 +114,6 @@ describe('re-scheduling', () => {
   const samples = (n: number, cpu: number, memory: number, network: number) =>
     Array.from({ length: n }, (_, k) => ({ at: NOW - (n - k) * 60_000, cpu, memory, network }));
 
-  it('drains interruptible instances off a draining node by moving them, leaves uninterruptible ones', () => {
-    const plan = clearRound(
-      snapshot({
-        nodes: [node('n1', { draining: true }), node('n2')],
-        instances: [instance('a', 'n1'), instance('u', 'n1', { uninterruptible: true, penalty: { fee: 1, priorityReduction: 0 } })],
-      }),
-      deps(),
-    );
-    expect(plan.preemptions).toHaveLength(1);
-    expect(plan.preemptions[0]).toMatchObject({ instanceId: 'a', reason: 'drain', moveToNodeId: 'n2', penalty: null });
-  });
-
   it('does not move an instance back to a node it left within the cooldown', () => {
     const plan = clearRound(
       snapshot({
@@ -197,5 +185,74 @@ describe('re-scheduling', () => {
       deps(),
     );
     expect(protectedIdle.preemptions).toEqual([]);
+  });
+});
+
+describe('drain', () => {
+  // n1 is draining. With `room`, n2 can take the instance (a make-before-break move); without, n2 is too small.
+  const fee = { fee: 3, priorityReduction: 7 };
+  const contract = (over = {}) => ({ maxInterruptionsPerDay: 2, maxInterruptionSeconds: 3600, minNoticeSeconds: 60, ...over });
+  const drained = (over: Parameters<typeof instance>[2] = {}, room = true, config = {}) =>
+    clearRound(
+      snapshot({
+        nodes: [node('n1', { draining: true }), node('n2', room ? {} : { cpu: 1, memory: 1024 })],
+        instances: [instance('u', 'n1', { uninterruptible: true, penalty: fee, ...over })],
+      }),
+      deps(),
+      config,
+    );
+
+  it.each([
+    // name, instance, room elsewhere, expected preemption (null: stays), fee credited
+    ['interruptible, room: moved', { uninterruptible: false, penalty: null }, true, { moveToNodeId: 'n2', penalty: null }, false],
+    ['interruptible, no room: stopped, no fee', { uninterruptible: false, penalty: null }, false, { moveToNodeId: null, penalty: null }, false],
+    ['uninterruptible, room: moved, no fee (no interruption of the work)', {}, true, { moveToNodeId: 'n2', penalty: null }, false],
+    ['uninterruptible, no room: stopped for its fee', {}, false, { moveToNodeId: null, penalty: { fee: 3, priorityReduction: 0 } }, true],
+    ['uninterruptible without a fee, room: moved', { penalty: { fee: 0, priorityReduction: 0 } }, true, { moveToNodeId: 'n2', penalty: null }, false],
+    ['uninterruptible without a fee, no room: stays (no price to stop it at)', { penalty: { fee: 0, priorityReduction: 0 } }, false, null, false],
+    ['daily budget spent: stays', { profile: profile({ interruptibility: contract({ maxInterruptionsPerDay: 1 }) }), interruptions: [NOW - 3600_000] }, true, null, false],
+    ['no interruption per day allowed: stays', { profile: profile({ interruptibility: contract({ maxInterruptionsPerDay: 0 }) }) }, true, null, false],
+    ['min runtime not reached: stays', { startedAt: NOW - 60_000 }, true, null, false],
+    ['no downtime tolerated, room: moved', { profile: profile({ interruptibility: contract({ maxInterruptionSeconds: 0 }) }) }, true, { moveToNodeId: 'n2', penalty: null }, false],
+    ['no downtime tolerated, no room: stays', { profile: profile({ interruptibility: contract({ maxInterruptionSeconds: 0 }) }) }, false, null, false],
+    ['moved within the cooldown, no room: stopped for its fee', { movedFrom: [{ nodeId: 'n0', at: NOW - 60_000 }] }, true, { moveToNodeId: null, penalty: { fee: 3, priorityReduction: 0 } }, true],
+    ['already notified: leaves at its deadline', { state: 'notified' as const, notice: { reason: 'outbid' as const, noticeGivenSeconds: 60, noticedAt: NOW - 1000, deadline: NOW + 59_000, preemptorId: 'b', penalty: null, moveToNodeId: null } }, true, null, false],
+  ] as const)('%s', (_name, over, room, expected, feeCredited) => {
+    const plan = drained(over, room);
+    if (expected === null) {
+      expect(plan.preemptions).toEqual([]);
+    } else {
+      expect(plan.preemptions).toHaveLength(1);
+      expect(plan.preemptions[0]).toMatchObject({ instanceId: 'u', reason: 'drain', preemptorId: null, ...expected });
+      // Notice: the contract's minimum (60 s) or the default 120 s, whichever is longer; the deadline follows.
+      expect(plan.preemptions[0]!.noticeSeconds).toBe(120);
+      expect(plan.preemptions[0]!.deadline).toBe(NOW + 120_000);
+    }
+    expect(plan.ledgerEntries).toEqual(
+      feeCredited ? [{ clientId: 'client-u', kind: 'fee', amount: 3, at: NOW, instanceId: 'u', reason: 'drain' }] : [],
+    );
+  });
+
+  it('gives at least the contract\'s minimum notice', () => {
+    const plan = drained({ profile: profile({ interruptibility: contract({ minNoticeSeconds: 900 }) }) }, false);
+    expect(plan.preemptions[0]).toMatchObject({ noticeSeconds: 900, deadline: NOW + 900_000, moveToNodeId: null });
+  });
+
+  it('respects the per-round eviction cap; the rest get notice in later rounds', () => {
+    const instances = ['a', 'b', 'c'].map((id) => instance(id, 'n1', { uninterruptible: true, penalty: fee }));
+    const nodes = [node('n1', { draining: true }), node('n2', { cpu: 1, memory: 1024 })];
+    const plan = clearRound(snapshot({ nodes, instances }), deps(), { maxEvictionsPerRound: 2 });
+    expect(plan.preemptions.map((p) => p.instanceId)).toEqual(['a', 'b']);
+    expect(plan.ledgerEntries.map((e) => [e.instanceId, e.kind, e.reason])).toEqual([
+      ['a', 'fee', 'drain'],
+      ['b', 'fee', 'drain'],
+    ]);
+    // The next round, with those two notified as the plan said, gives the third its notice.
+    const notified = instances.map((inst) => {
+      const p = plan.preemptions.find((x) => x.instanceId === inst.id);
+      return p === undefined ? inst : { ...inst, state: 'notified' as const, notice: noticeFor(p, NOW), interruptions: [NOW] };
+    });
+    const next = clearRound(snapshot({ now: NOW + 1000, nodes, instances: notified }), deps(), { maxEvictionsPerRound: 2 });
+    expect(next.preemptions.map((p) => [p.instanceId, p.reason, p.moveToNodeId])).toEqual([['c', 'drain', null]]);
   });
 });

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { clearRound, normalQuantile, StatisticalInterferenceModel, StatisticalPredictor, PRIORITY_CLASSES, defaultEngineConfig } from '../../src/market/index.js';
 import type { MarketNode, PendingBid, Plan, RunningInstance, Snapshot, WorkloadProfile } from '../../src/market/index.js';
 import { demandMoments } from '../../src/market/moments.js';
+import { contractBlock } from '../../src/market/contract.js';
 import { NOW, deps } from './builders.js';
 
 const profileArb: fc.Arbitrary<WorkloadProfile> = fc
@@ -217,8 +218,15 @@ describe('engine invariants', () => {
           const inst = s.instances.find((i) => i.id === p.instanceId)!;
           if (inst.uninterruptible) {
             const fee = plan.ledgerEntries.find((e) => e.instanceId === inst.id && e.kind === 'fee');
-            expect(fee?.amount).toBeGreaterThan(0);
-            expect(fee?.clientId).toBe(inst.clientId);
+            if (p.reason === 'drain' && p.moveToNodeId !== null) {
+              // A drain's make-before-break move is no interruption of the work (docs/market.md): it owes nothing.
+              expect(fee).toBeUndefined();
+              expect(p.penalty).toBeNull();
+            } else {
+              expect(fee?.amount).toBeGreaterThan(0);
+              expect(fee?.clientId).toBe(inst.clientId);
+              expect(p.penalty?.fee).toBe(fee?.amount);
+            }
           }
           const c = inst.profile.interruptibility;
           expect(p.noticeSeconds).toBeGreaterThanOrEqual(c.minNoticeSeconds);
@@ -230,6 +238,24 @@ describe('engine invariants', () => {
         }
         expect(new Set(plan.preemptions.map((p) => p.instanceId)).size).toBe(plan.preemptions.length);
         expect(plan.preemptions.length).toBeLessThanOrEqual(cfg.maxEvictionsPerRound);
+      }),
+      runs,
+    );
+  });
+
+  it('a drained node keeps only instances the contract rules protect (or the eviction cap defers)', () => {
+    fc.assert(
+      fc.property(snapshotArb, (s) => {
+        const plan = clearRound(s, deps(3));
+        const cfg = defaultEngineConfig;
+        const noticed = new Set(plan.preemptions.map((p) => p.instanceId));
+        const draining = new Set(s.nodes.filter((n) => n.draining).map((n) => n.id));
+        for (const inst of s.instances) {
+          if (inst.state !== 'running' || !draining.has(inst.nodeId) || noticed.has(inst.id)) continue;
+          // Left on a draining node: either the cap is reached or the contract forbids a stop (and no move was found).
+          const capped = plan.preemptions.length >= cfg.maxEvictionsPerRound;
+          expect(capped || contractBlock(inst, s.now, cfg, 'stop') !== null).toBe(true);
+        }
       }),
       runs,
     );
@@ -266,15 +292,17 @@ describe('engine invariants', () => {
     );
   });
 
-  it('skipping nodes by the interference lower bound never changes the plan (the pruning is exact)', () => {
+  it('skipping estimates by the interference model\'s bounds never changes the plan (the pruning is exact)', () => {
     const full = new StatisticalInterferenceModel();
-    // The same model without the optional lower bound: every feasible node gets the full estimate.
+    // The same model without the optional bounds: every feasible node and every resident gets the full estimate.
     const unbounded = { version: null, estimate: full.estimate.bind(full), estimateLoad: full.estimateLoad.bind(full) };
+    // With only the per-node lower bound (node selection's fallback when a model has no batched one).
+    const perNode = { ...unbounded, slowdownLowerBound: full.slowdownLowerBound.bind(full) };
     fc.assert(
       fc.property(snapshotArb, (s) => {
-        const withBound = clearRound(s, { ...deps(5), interference: full });
-        const without = clearRound(s, { ...deps(5), interference: unbounded });
-        expect(withBound).toEqual(without);
+        const withBounds = clearRound(s, { ...deps(5), interference: full });
+        expect(withBounds).toEqual(clearRound(s, { ...deps(5), interference: unbounded }));
+        expect(withBounds).toEqual(clearRound(s, { ...deps(5), interference: perNode }));
       }),
       runs,
     );

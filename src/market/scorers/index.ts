@@ -36,23 +36,25 @@ export interface ScorerSet {
   nodeWithInterference: Weighted<NodeScorer>[];
   /** The most the interference-reading scorers can add: Σ weight of the non-cost ones (normalized ≤ 1, costs ≤ 0). */
   interferenceUpperBound: number;
+  /**
+   * The same two lists as node selection's hot loop reads them (placement.ts), in configured order: for the scorers
+   * without interference their kind and sign · weight; for the interference cost its weight (to bound the term from
+   * the model's lower bound) and sign · weight.
+   */
+  fast: {
+    partialKinds: Uint8Array;
+    partialWeights: Float64Array;
+    interferenceWeights: Float64Array;
+    interferenceSignedWeights: Float64Array;
+  };
 }
 
-/**
- * The most the interference-reading scorers can add given a lower bound on the slowdown: cost scorers that can bound
- * themselves subtract at least weight · minNormalizedGivenSlowdown(lb); the others as in `interferenceUpperBound`.
- */
-export function interferenceUpperBoundGiven(set: ScorerSet, slowdownLowerBound: number): number {
-  let bound = 0;
-  for (const w of set.nodeWithInterference) {
-    if (!w.scorer.cost) bound += w.weight;
-    else if (w.scorer.minNormalizedGivenSlowdown) bound -= w.weight * w.scorer.minNormalizedGivenSlowdown(slowdownLowerBound);
-  }
-  return bound;
-}
+/** Codes of node scorer kinds in `ScorerSet.fast.partialKinds`. */
+export const PACKING = 0;
+export const BALANCE = 1;
 
 export function scorerSet(config: EngineConfig): ScorerSet {
-  const set: ScorerSet = { bid: [], node: [], nodeWithoutInterference: [], nodeWithInterference: [], interferenceUpperBound: 0 };
+  const set: Omit<ScorerSet, 'fast'> = { bid: [], node: [], nodeWithoutInterference: [], nodeWithInterference: [], interferenceUpperBound: 0 };
   for (const name of config.scorers) {
     const scorer = SCORERS[name];
     const weight = config.weights[name] ?? 0;
@@ -67,7 +69,28 @@ export function scorerSet(config: EngineConfig): ScorerSet {
       } else set.nodeWithoutInterference.push(w);
     }
   }
-  return set;
+  // The hot loop knows each kind's formula; a scorer reading the estimate is the interference cost (the only one).
+  for (const w of set.nodeWithInterference) {
+    if (w.scorer.kind !== 'interference' || !w.scorer.cost) throw new Error(`node scorer ${w.scorer.name}: no inline evaluation`);
+  }
+  for (const w of set.nodeWithoutInterference) {
+    if (w.scorer.kind === 'interference') throw new Error(`node scorer ${w.scorer.name}: no inline evaluation`);
+  }
+  const fast = {
+    partialKinds: Uint8Array.from(set.nodeWithoutInterference, (w) => (w.scorer.kind === 'packing' ? PACKING : BALANCE)),
+    partialWeights: Float64Array.from(set.nodeWithoutInterference, (w) => w.sign * w.weight),
+    interferenceWeights: Float64Array.from(set.nodeWithInterference, (w) => w.weight),
+    interferenceSignedWeights: Float64Array.from(set.nodeWithInterference, (w) => w.sign * w.weight),
+  };
+  // An object literal, not a spread: V8 gives every round's set the same hidden class.
+  return {
+    bid: set.bid,
+    node: set.node,
+    nodeWithoutInterference: set.nodeWithoutInterference,
+    nodeWithInterference: set.nodeWithInterference,
+    interferenceUpperBound: set.interferenceUpperBound,
+    fast,
+  };
 }
 
 export type { BidScorer, NodeScorer, Scorer, ScoredDemand, NodeView, RoundStats } from './types.js';

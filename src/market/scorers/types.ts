@@ -39,25 +39,25 @@ export interface BidScorer {
   normalize(raw: number, round: RoundStats): number;
 }
 
+/**
+ * What a node scorer reads, which fixes how node selection's hot loop evaluates it inline (placement.ts), with the
+ * same helpers as its `raw`: `packing` and `balance` the predicted shares after placement (shares.ts), `interference`
+ * the estimate's slowdown (interference.ts).
+ */
+export type NodeScorerKind = 'packing' | 'balance' | 'interference';
+
 export interface NodeScorer {
   readonly name: string;
   readonly scope: 'node';
+  readonly kind: NodeScorerKind;
   readonly cost: boolean;
   /**
    * Whether `raw` reads `view.interference`. Node selection scores the other terms first and skips the interference
    * estimate on nodes whose best possible total cannot beat the best node so far (exact branch and bound).
    */
   readonly readsInterference: boolean;
-  /**
-   * For a cost scorer whose raw value is the interference slowdown (suffered + caused) and whose normalization is
-   * non-decreasing: the least normalized value given a lower bound on that slowdown. Lets node selection bound the
-   * score from the model's `slowdownLowerBound` before paying for the full estimate.
-   */
-  minNormalizedGivenSlowdown?(slowdownLowerBound: number): number;
   raw(demand: ScoredDemand, view: NodeView): number;
   normalize(raw: number): number;
-  /** normalize(raw(demand, view)) in one call: node selection runs it for every (bid, node) pair it scores. */
-  score(demand: ScoredDemand, view: NodeView): number;
 }
 
 export type Scorer = BidScorer | NodeScorer;
