@@ -90,6 +90,31 @@ function predictedTail(ctx: RoundContext, i: number, rest: NodeLoad, estimate: L
   return interferenceOn(ctx.deps, first.view, first.moments, cluster.nodes[i]!, rest, residents, first, estimate).tailSlowdown;
 }
 
+/** Most residents re-scheduling moves off one node in one round to bring its predicted tail under the QoS limit. */
+const MAX_RELIEF = 3;
+
+/**
+ * The most-blamed suspects (largest slowdown added to the rest first) whose departure brings the node's predicted
+ * tail slowdown under the QoS limit, greedily, at most MAX_RELIEF (at least the worst one).
+ */
+function reliefSet(ctx: RoundContext, i: number, suspects: Offender[]): Offender[] {
+  const { cluster, config, deps } = ctx;
+  const node = cluster.nodes[i]!;
+  const sorted = [...suspects].sort((a, b) => b.evidence - a.evidence || (a.resident.id < b.resident.id ? -1 : 1));
+  const leaving = new Set<Resident>();
+  const out: Offender[] = [];
+  for (const o of sorted) {
+    if (out.length >= MAX_RELIEF) break;
+    out.push(o);
+    leaving.add(o.resident);
+    const staying = cluster.residents[i]!.filter((r) => !leaving.has(r));
+    if (staying.length < 2) break;
+    const tail = deps.interference.estimate(staying[0]!.view, node, staying.slice(1).map((r) => r.view)).tailSlowdown ?? 0;
+    if (tail <= config.qosSlowdownLimit) break;
+  }
+  return out;
+}
+
 function findOffenders(ctx: RoundContext): Offender[] {
   const { cluster, config, now } = ctx;
   const offenders: Offender[] = [];
@@ -119,6 +144,7 @@ function findOffenders(ctx: RoundContext): Offender[] {
     let topPriority = -Infinity;
     for (const r of residents) if (r.instance !== null) topPriority = Math.max(topPriority, r.instance.effectivePriority);
     let worstOffender: Offender | null = null;
+    const suspects: Offender[] = [];
     let blamed = false;
     for (const r of residents) {
       const inst = r.instance;
@@ -164,13 +190,20 @@ function findOffenders(ctx: RoundContext): Offender[] {
         offenders.push(offender);
         blamed = true;
       }
-      else if (hurt && (worstOffender === null || added > worstOffender.evidence)) worstOffender = offender;
+      else if (hurt) {
+        suspects.push(offender);
+        if (worstOffender === null || added > worstOffender.evidence) worstOffender = offender;
+      }
     }
     if (worstOffender !== null && !blamed) {
-      // Blamed on reported slowdown rather than a predicted one above the threshold: moved, stopped only for a
-      // hurt resident sufficiently above it.
-      worstOffender.allowStop = worstOffender.resident.instance!.effectivePriority + config.priorityGap <= hurtPriority;
-      offenders.push(worstOffender);
+      // Blamed on reported or predicted slowdown rather than a predicted one above the threshold: moved, stopped only
+      // for a hurt resident sufficiently above it. With a model that predicts tails, as many of the most-blamed as it
+      // takes for the model to see the node under the QoS limit again (at most MAX_RELIEF); otherwise the worst one.
+      const relief = ctx.deps.interference.upperQuantile === undefined ? [worstOffender] : reliefSet(ctx, i, suspects);
+      for (const o of relief) {
+        o.allowStop = o.resident.instance!.effectivePriority + config.priorityGap <= hurtPriority;
+        offenders.push(o);
+      }
     }
   }
   return offenders;
