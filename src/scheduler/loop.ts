@@ -12,7 +12,7 @@ import type { Metrics } from '../service/metrics.js';
 import { applyPlan, PlanConflict } from './applyPlan.js';
 import { completeFinished } from './completeFinished.js';
 import type { MarketEngine } from './engine.js';
-import { inlineRoundRunner, type RoundRunner } from './roundRunner.js';
+import { emptyRunnerTimings, inlineRoundRunner, type RoundRunner, type RunnerTimings } from './roundRunner.js';
 import { readSnapshot } from './snapshot.js';
 
 export interface LoopOptions {
@@ -38,16 +38,38 @@ export interface LoopOptions {
   minEarlyRoundGapMs?: number;
 }
 
+/** Milliseconds each part of a round took (the last attempt's, plus `completeMs` and `totalMs` over all attempts). */
+export interface RoundTimings extends RunnerTimings {
+  /** Marking instances whose declared runtime has elapsed as completed. */
+  completeMs: number;
+  /** Reading the snapshot (one repeatable-read transaction). */
+  snapshotMs: number;
+  /** The plan transaction with its re-checks. */
+  applyMs: number;
+  totalMs: number;
+}
+
+/** The phases exported as `parley_round_phase_seconds{phase}`, each with the timing it reports. */
+const ROUND_PHASES = {
+  complete: 'completeMs',
+  snapshot: 'snapshotMs',
+  predict: 'predictMs',
+  post: 'postMs',
+  engine: 'engineMs',
+  apply: 'applyMs',
+} as const satisfies Record<string, keyof RoundTimings>;
+
 export interface RoundReport {
   plan: Plan | null;
   attempts: number;
+  timings: RoundTimings;
 }
 
 export class ClearingLoop implements RoundTrigger {
   private timer: NodeJS.Timeout | null = null;
   private earlyTimer: NodeJS.Timeout | null = null;
   private lastRoundStartedAt = Number.NEGATIVE_INFINITY;
-  private inFlight: Promise<RoundReport> | null = null;
+  private inFlight: Promise<unknown> | null = null;
   private again = false;
   private stopped = false;
   /** False when the last round deferred or rejected a bid for lack of capacity: new bids then wait for the tick. */
@@ -96,9 +118,10 @@ export class ClearingLoop implements RoundTrigger {
   /** Runs one round now (after any round in flight) and reports what was applied. */
   async runRound(): Promise<RoundReport> {
     while (this.inFlight) await this.inFlight;
-    this.inFlight = this.round();
+    const round = this.round();
+    this.inFlight = round;
     try {
-      return await this.inFlight;
+      return await round;
     } finally {
       this.inFlight = null;
     }
@@ -114,32 +137,37 @@ export class ClearingLoop implements RoundTrigger {
     while (this.inFlight) await this.inFlight;
   }
 
-  private async safeRound(): Promise<RoundReport> {
+  private async safeRound(): Promise<void> {
     try {
-      return await this.round();
+      await this.round();
     } catch (err) {
       this.options.metrics?.rounds.inc({ result: 'error' });
       this.options.logger.error({ err }, 'clearing round failed');
-      return { plan: null, attempts: 0 };
     }
   }
 
   private async round(): Promise<RoundReport> {
     const { db, clock, predictions, metrics, logger } = this.options;
     const maxAttempts = this.options.maxAttempts ?? 5;
-    this.lastRoundStartedAt = performance.now();
-    const stopTimer = metrics?.roundDuration.startTimer();
+    const started = (this.lastRoundStartedAt = performance.now());
+    const timings: RoundTimings = { completeMs: 0, snapshotMs: 0, ...emptyRunnerTimings(), applyMs: 0, totalMs: 0 };
+    let report: RoundReport = { plan: null, attempts: maxAttempts, timings };
     try {
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const now = clock.now();
+        let t = performance.now();
         await completeFinished(db, now);
+        timings.completeMs += performance.now() - t;
+        t = performance.now();
         const read = await db.transaction((tx) => readSnapshot(tx, now, this.options.historySamples), {
           isolationLevel: 'repeatable read',
           accessMode: 'read only',
         });
+        timings.snapshotMs = performance.now() - t;
         // The runner uses the models synchronously before it awaits (predictions are computed on this thread), so
         // `current()` without a lease is enough even when a model swap lands while the worker computes.
-        const plan = await this.runner.clearRound(read.snapshot, predictions.current(), now % 2 ** 31);
+        const plan = await this.runner.clearRound(read.snapshot, predictions.current(), now % 2 ** 31, timings);
+        t = performance.now();
         try {
           await db.transaction((tx) => applyPlan(tx, read, plan, { newId: this.options.newId, attempts: attempt }));
         } catch (err) {
@@ -147,30 +175,47 @@ export class ClearingLoop implements RoundTrigger {
           metrics?.planConflicts.inc();
           logger.debug({ attempt, reason: err.message }, 'plan inputs changed; recomputing');
           continue;
+        } finally {
+          timings.applyMs = performance.now() - t;
         }
         this.capacityFree = !plan.outcomes.some((o) => o.reason === 'capacity');
         metrics?.rounds.inc({ result: 'applied' });
         metrics?.placements.inc(plan.placements.length);
         metrics?.preemptions.inc(plan.preemptions.length);
-        if (plan.placements.length + plan.preemptions.length + plan.terminations.length > 0) {
-          logger.info(
-            {
-              placements: plan.placements.length,
-              preemptions: plan.preemptions.length,
-              terminations: plan.terminations.length,
-              attempts: attempt,
-            },
-            'clearing round applied',
-          );
-        }
-        return { plan, attempts: attempt };
+        report = { plan, attempts: attempt, timings };
+        return report;
       }
       metrics?.rounds.inc({ result: 'conflicted' });
       logger.warn({ maxAttempts }, 'clearing round gave up after repeated conflicts; retrying next tick');
-      return { plan: null, attempts: maxAttempts };
+      return report;
     } finally {
       this.options.onRoundEnd?.();
-      stopTimer?.();
+      timings.totalMs = performance.now() - started;
+      this.record(report);
     }
+  }
+
+  /** Exports the round's phase times and logs the round (info when it changed something, debug otherwise). */
+  private record({ plan, attempts, timings }: RoundReport): void {
+    const { metrics, logger } = this.options;
+    if (metrics) {
+      for (const [phase, key] of Object.entries(ROUND_PHASES)) metrics.roundPhase.labels(phase).observe(timings[key] / 1000);
+      metrics.roundDuration.observe(timings.totalMs / 1000);
+    }
+    const rounded = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+    const changes = plan ? plan.placements.length + plan.preemptions.length + plan.terminations.length : 0;
+    const fields = {
+      ...(plan
+        ? {
+            placements: plan.placements.length,
+            preemptions: plan.preemptions.length,
+            terminations: plan.terminations.length,
+          }
+        : {}),
+      attempts,
+      ms: rounded,
+    };
+    if (changes > 0) logger.info(fields, 'clearing round applied');
+    else logger.debug(fields, plan ? 'clearing round applied' : 'clearing round without a plan');
   }
 }

@@ -21,7 +21,7 @@ import type { Plan, Snapshot } from '../market/types.js';
 import type { PredictionModels } from '../service/context.js';
 import type { MarketEngine } from './engine.js';
 import { buildRoundJob } from './roundJob.js';
-import type { RoundRunner } from './roundRunner.js';
+import { inlineRoundRunner, type RoundRunner, type RunnerTimings } from './roundRunner.js';
 import type { RoundRequest, RoundResponse } from './roundWorker.js';
 
 /** file: URL of tsx's ESM API, resolved through its package.json `exports` (import condition). */
@@ -54,18 +54,23 @@ export class WorkerRoundRunner implements RoundRunner {
   private nextId = 1;
   private closed = false;
   private warnedInline = false;
+  private readonly inline: RoundRunner;
 
   constructor(
     private readonly engine: MarketEngine,
     private readonly logger?: Logger,
   ) {
+    this.inline = inlineRoundRunner(engine);
     // Start the worker now: loading tsx and the engine takes a few hundred ms, better spent before the first round.
     this.spawn();
   }
 
-  async clearRound(snapshot: Snapshot, models: PredictionModels, seed: number): Promise<Plan> {
+  async clearRound(snapshot: Snapshot, models: PredictionModels, seed: number, timings?: RunnerTimings): Promise<Plan> {
     if (this.closed) throw new RoundWorkerError('round runner is closed');
+    const predictStarted = performance.now();
     const job = buildRoundJob(snapshot, models, seed, this.engine.config);
+    const posted = performance.now();
+    if (timings) timings.predictMs = posted - predictStarted;
     if (job === null) {
       if (!this.warnedInline) {
         this.warnedInline = true;
@@ -74,18 +79,22 @@ export class WorkerRoundRunner implements RoundRunner {
           'interference model cannot be sent to the round worker; clearing rounds run on the main thread',
         );
       }
-      return this.engine.clearRound(snapshot, {
-        predictor: models.predictor,
-        interference: models.interference,
-        random: this.engine.random(seed),
-      });
+      return this.inline.clearRound(snapshot, models, seed, timings);
     }
     const worker = this.worker ?? this.spawn();
     const id = this.nextId++;
-    return new Promise<Plan>((resolve, reject) => {
+    const plan = new Promise<Plan>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, job } satisfies RoundRequest);
     });
+    if (!timings) return plan;
+    const handedOver = performance.now();
+    timings.postMs = handedOver - posted;
+    try {
+      return await plan;
+    } finally {
+      timings.engineMs = performance.now() - handedOver;
+    }
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route'>;
   rounds: Counter<'result'>;
   roundDuration: Histogram;
+  roundPhase: Histogram<'phase'>;
   planConflicts: Counter;
   placements: Counter;
   preemptions: Counter;
@@ -35,6 +36,13 @@ export function createMetrics({ defaults }: { defaults: boolean }): Metrics {
       name: 'parley_round_duration_seconds',
       help: 'Clearing round duration (snapshot, engine, apply)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    roundPhase: new Histogram({
+      name: 'parley_round_phase_seconds',
+      help: 'Time of each part of a clearing round: complete, snapshot, predict, post (to the worker), engine, apply',
+      labelNames: ['phase'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
     planConflicts: new Counter({

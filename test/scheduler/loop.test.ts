@@ -1,0 +1,48 @@
+/** The clearing loop reports where each round's time went, in its report and as a Prometheus histogram. */
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { ClearingLoop } from '../../src/scheduler/loop.js';
+import { randomId } from '../../src/service/context.js';
+import { createMetrics } from '../../src/service/metrics.js';
+import { smallNodes, webProfile } from '../helpers/fixtures.js';
+import { call, useTestService } from '../helpers/service.js';
+
+const env = useTestService(async (s) => {
+  for (const n of smallNodes(2)) expect((await call(s.app, 'POST', '/nodes', { token: s.operatorToken, body: n })).status).toBe(201);
+});
+
+describe('round timings', () => {
+  it('times every phase of a round and exports them per phase', async () => {
+    const { svc } = env;
+    const metrics = createMetrics({ defaults: false });
+    const loop = new ClearingLoop({
+      db: svc.ctx.db,
+      clock: svc.clock,
+      predictions: svc.ctx.predictions,
+      engine: svc.ctx.engine,
+      roundMs: 1000,
+      historySamples: 60,
+      logger: pino({ level: 'silent' }),
+      metrics,
+      newId: randomId,
+    });
+    const client = await svc.newClient();
+    const profile = await call(svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() });
+    await call(svc.app, 'POST', '/submit_bid', { token: client.apiKey, body: { profileId: profile.body.profileId, price: 5 } });
+    const report = await loop.runRound();
+    expect(report.plan?.placements).toHaveLength(1);
+    const t = report.timings;
+    for (const key of ['completeMs', 'snapshotMs', 'predictMs', 'postMs', 'engineMs', 'applyMs'] as const) {
+      expect(Number.isFinite(t[key]) && t[key] >= 0).toBe(true);
+    }
+    expect(t.snapshotMs).toBeGreaterThan(0);
+    expect(t.engineMs).toBeGreaterThan(0);
+    expect(t.applyMs).toBeGreaterThan(0);
+    expect(t.totalMs).toBeGreaterThanOrEqual(t.completeMs + t.snapshotMs + t.engineMs + t.applyMs);
+    const text = await metrics.registry.metrics();
+    for (const phase of ['complete', 'snapshot', 'predict', 'post', 'engine', 'apply']) {
+      expect(text).toContain(`parley_round_phase_seconds_count{phase="${phase}"} 1`);
+    }
+    expect(text).toContain('parley_round_duration_seconds_count 1');
+  });
+});
