@@ -49,9 +49,10 @@ function startProcess(argv: string[], env: Record<string, string>, ready: (line:
     const child = spawn(process.execPath, ['--import', 'tsx', ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let started = false;
+    let stopping = false;
     const onData = (d: Buffer) => {
-      // Keep only the start-up output (for the error message); a server under load logs a lot.
-      if (!started) output += d;
+      // Keep the start-up output and the last lines after it (for error messages); a server under load logs a lot.
+      output = started ? (output + d).slice(-8000) : output + d;
       for (const line of String(d).split('\n')) {
         const port = started ? null : ready(line, output);
         if (port !== null) {
@@ -61,6 +62,8 @@ function startProcess(argv: string[], env: Record<string, string>, ready: (line:
             child,
             stop: () =>
               new Promise((done) => {
+                stopping = true;
+                if (child.exitCode !== null) return done();
                 child.once('exit', () => done());
                 child.kill('SIGTERM');
               }),
@@ -69,8 +72,11 @@ function startProcess(argv: string[], env: Record<string, string>, ready: (line:
       }
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d) => (output += started ? '' : d));
-    child.once('exit', (code) => reject(new Error(`${argv.join(' ')} exited with ${code}:\n${output}`)));
+    child.stderr!.on('data', (d) => (output = (output + d).slice(-8000)));
+    child.once('exit', (code, signal) => {
+      if (!started) reject(new Error(`${argv.join(' ')} exited with ${code}:\n${output}`));
+      else if (!stopping) process.stderr.write(`${argv.join(' ')} died (${code ?? signal}); its last output:\n${output}\n`);
+    });
   });
 }
 
@@ -94,11 +100,18 @@ function startParley(env: Record<string, string>) {
   );
 }
 
-async function api(port: number, method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
+async function api(port: number, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) {
+  const request = () =>
+    fetch(`http://127.0.0.1:${port}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  // A kept-alive connection the server closed just as it was reused resets; resend once (writes that may have arrived
+  // carry an Idempotency-Key, so a resend creates nothing twice).
+  const res = await request().catch((err: unknown) => {
+    if ((err as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw err;
+    return request();
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -170,7 +183,8 @@ async function prepareFleet(port: number, fleet: { clients: number; instances: n
     const share = Math.floor(fleet.instances / fleet.clients) + (c < fleet.instances % fleet.clients ? 1 : 0);
     const bidIds: string[] = [];
     for (let left = share; left > 0; left -= 50) {
-      const { bidId } = await api(port, 'POST', '/submit_bid', apiKey, { profileId, price: 1, count: Math.min(50, left) });
+      const count = Math.min(50, left);
+      const { bidId } = await api(port, 'POST', '/submit_bid', apiKey, { profileId, price: 1, count }, { 'idempotency-key': `fleet-${left}` });
       bidIds.push(bidId);
     }
     for (const instanceId of await waitWon(port, apiKey, bidIds)) owned.push({ instanceId, apiKey });
@@ -178,15 +192,22 @@ async function prepareFleet(port: number, fleet: { clients: number; instances: n
   if (fleet.samples > 0) {
     const now = Date.now();
     await inParallel(owned, 8, ({ instanceId, apiKey }) =>
-      api(port, 'POST', '/provide_runtime_feedback', apiKey, {
-        instanceId,
-        samples: Array.from({ length: fleet.samples }, (_, j) => ({
-          at: new Date(now - (fleet.samples - j) * 60_000).toISOString(),
-          cpu: 0.2 + 0.3 * Math.abs(Math.sin(j / 7)),
-          memory: 400 + (j % 10) * 10,
-          network: 5 + (j % 5),
-        })),
-      }),
+      api(
+        port,
+        'POST',
+        '/provide_runtime_feedback',
+        apiKey,
+        {
+          instanceId,
+          samples: Array.from({ length: fleet.samples }, (_, j) => ({
+            at: new Date(now - (fleet.samples - j) * 60_000).toISOString(),
+            cpu: 0.2 + 0.3 * Math.abs(Math.sin(j / 7)),
+            memory: 400 + (j % 10) * 10,
+            network: 5 + (j % 5),
+          })),
+        },
+        { 'idempotency-key': `fleet-${instanceId}` },
+      ),
     );
   }
   return { owned, profiles };

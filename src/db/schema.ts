@@ -131,6 +131,12 @@ export const instances = pgTable(
     startedAt: epochMs('started_at').notNull(),
     endedAt: epochMs('ended_at'),
     version: integer('version').notNull().default(1),
+    /**
+     * Feedback samples stored for this instance, raised in the transaction that stores them (without bumping
+     * `version`: feedback does not invalidate a plan). The clearing round re-reads an instance's history only when
+     * this changed since its last snapshot.
+     */
+    feedbackCount: integer('feedback_count').notNull().default(0),
   },
   (t) => [
     index('instances_client_idx').on(t.clientId),

@@ -14,6 +14,7 @@ import { completeFinished } from './completeFinished.js';
 import type { MarketEngine } from './engine.js';
 import { emptyRunnerTimings, inlineRoundRunner, type RoundRunner, type RunnerTimings } from './roundRunner.js';
 import { readSnapshot } from './snapshot.js';
+import { SnapshotCache } from './snapshotCache.js';
 
 export interface LoopOptions {
   db: Db;
@@ -76,6 +77,8 @@ export class ClearingLoop implements RoundTrigger {
   private capacityFree = true;
 
   private readonly runner: RoundRunner;
+  /** What earlier snapshots read, so each round reads only what changed (snapshotCache.ts). */
+  private readonly snapshotCache = new SnapshotCache();
 
   constructor(private readonly options: LoopOptions) {
     this.runner = options.runner ?? inlineRoundRunner(options.engine);
@@ -159,7 +162,7 @@ export class ClearingLoop implements RoundTrigger {
         await completeFinished(db, now);
         timings.completeMs += performance.now() - t;
         t = performance.now();
-        const read = await db.transaction((tx) => readSnapshot(tx, now, this.options.historySamples), {
+        const read = await db.transaction((tx) => readSnapshot(tx, now, this.options.historySamples, this.snapshotCache), {
           isolationLevel: 'repeatable read',
           accessMode: 'read only',
         });
