@@ -107,12 +107,17 @@ async function api(port: number, method: string, path: string, token: string, bo
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-  // A kept-alive connection the server closed just as it was reused resets; resend once (writes that may have arrived
-  // carry an Idempotency-Key, so a resend creates nothing twice).
-  const res = await request().catch((err: unknown) => {
-    if ((err as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw err;
-    return request();
-  });
+  // A kept-alive connection that the server closes as it is reused resets (likelier while a busy server's event loop
+  // runs its idle timers late); resend (writes that may have arrived carry an Idempotency-Key, so none is stored twice).
+  let res: Response | undefined;
+  for (let attempt = 1; !res; attempt++) {
+    try {
+      res = await request();
+    } catch (err) {
+      if ((err as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET' || attempt === 5) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }

@@ -85,7 +85,7 @@ export async function startServer({ config, logger, engine, predictions, models 
     logger,
     metrics,
     newId: randomId,
-    onRoundEnd: () => ctx.statusCache.clear(),
+    statusCache: ctx.statusCache,
   });
   loopRef.loop = loop;
 

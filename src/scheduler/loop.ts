@@ -9,11 +9,12 @@ import type { Db } from '../db/database.js';
 import type { Plan } from '../market/types.js';
 import type { Clock, PredictionProvider, RoundTrigger } from '../service/context.js';
 import type { Metrics } from '../service/metrics.js';
+import type { CachedInstance, StatusCache } from '../service/statusCache.js';
 import { applyPlan, PlanConflict } from './applyPlan.js';
 import { completeFinished } from './completeFinished.js';
 import type { MarketEngine } from './engine.js';
 import { emptyRunnerTimings, inlineRoundRunner, type RoundRunner, type RunnerTimings } from './roundRunner.js';
-import { readSnapshot } from './snapshot.js';
+import { readSnapshot, type SnapshotRead } from './snapshot.js';
 import { SnapshotCache } from './snapshotCache.js';
 
 export interface LoopOptions {
@@ -30,8 +31,11 @@ export interface LoopOptions {
   newId(prefix: string): string;
   /** Plans computed per round before giving up until the next tick (each conflict means someone else changed state). */
   maxAttempts?: number;
-  /** Called after every round that may have changed instances (e.g. to clear the status cache). */
-  onRoundEnd?: () => void;
+  /**
+   * The status cache this loop keeps true (statusCache.ts): refreshed with every live instance each snapshot reads,
+   * and told which instances each round completed or its plan changed, once that has committed.
+   */
+  statusCache?: StatusCache;
   /**
    * Least time between the starts of two rounds that bids trigger early (default 100 ms): a burst of bids then costs
    * at most 10 extra rounds a second, and each waits at most this long plus one round for a decision.
@@ -150,7 +154,7 @@ export class ClearingLoop implements RoundTrigger {
   }
 
   private async round(): Promise<RoundReport> {
-    const { db, clock, predictions, metrics, logger } = this.options;
+    const { db, clock, predictions, metrics, logger, statusCache } = this.options;
     const maxAttempts = this.options.maxAttempts ?? 5;
     const started = (this.lastRoundStartedAt = performance.now());
     const timings: RoundTimings = { completeMs: 0, snapshotMs: 0, ...emptyRunnerTimings(), applyMs: 0, totalMs: 0 };
@@ -159,14 +163,17 @@ export class ClearingLoop implements RoundTrigger {
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const now = clock.now();
         let t = performance.now();
-        await completeFinished(db, now);
+        statusCache?.invalidateAll(await completeFinished(db, now));
         timings.completeMs += performance.now() - t;
+        const token = statusCache?.token() ?? 0;
+        const readAt = statusCache?.now() ?? 0;
         t = performance.now();
         const read = await db.transaction((tx) => readSnapshot(tx, now, this.options.historySamples, this.snapshotCache), {
           isolationLevel: 'repeatable read',
           accessMode: 'read only',
         });
         timings.snapshotMs = performance.now() - t;
+        if (statusCache && read.historyRead) statusCache.refresh(statusRows(read), token, readAt);
         // The runner uses the models synchronously before it awaits (predictions are computed on this thread), so
         // `current()` without a lease is enough even when a model swap lands while the worker computes.
         const plan = await this.runner.clearRound(read.snapshot, predictions.current(), now % 2 ** 31, timings);
@@ -181,6 +188,7 @@ export class ClearingLoop implements RoundTrigger {
         } finally {
           timings.applyMs = performance.now() - t;
         }
+        statusCache?.invalidateAll([...plan.terminations, ...plan.preemptions].map((c) => c.instanceId));
         this.capacityFree = !plan.outcomes.some((o) => o.reason === 'capacity');
         metrics?.rounds.inc({ result: 'applied' });
         metrics?.placements.inc(plan.placements.length);
@@ -192,7 +200,6 @@ export class ClearingLoop implements RoundTrigger {
       logger.warn({ maxAttempts }, 'clearing round gave up after repeated conflicts; retrying next tick');
       return report;
     } finally {
-      this.options.onRoundEnd?.();
       timings.totalMs = performance.now() - started;
       this.record(report);
     }
@@ -220,5 +227,13 @@ export class ClearingLoop implements RoundTrigger {
     };
     if (changes > 0) logger.info(fields, 'clearing round applied');
     else logger.debug(fields, plan ? 'clearing round applied' : 'clearing round without a plan');
+  }
+}
+
+/** The snapshot's live instances as status rows (the latest sample is the last of the history read). */
+function* statusRows(read: SnapshotRead): Generator<CachedInstance> {
+  for (const { row, profile, history } of read.live) {
+    const last = history && history.length > 0 ? history[history.length - 1]! : null;
+    yield { instance: row, profile, latest: last && { at: last.at, cpu: last.cpu, memory: last.memory, network: last.network } };
   }
 }

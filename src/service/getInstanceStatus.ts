@@ -9,8 +9,10 @@ import { instanceView } from './views.js';
 export async function getInstanceStatus({ ctx, clientId, instanceId }: { ctx: ServiceContext; clientId: string; instanceId: string }) {
   let row = ctx.statusCache.get(instanceId);
   if (!row) {
+    const token = ctx.statusCache.token();
+    const readAt = ctx.statusCache.now();
     [row] = await selectInstanceRows(ctx.db, eq(instances.id, instanceId));
-    if (row) ctx.statusCache.set(row);
+    if (row) ctx.statusCache.set(row, token, readAt);
   }
   if (!row || row.instance.clientId !== clientId) throw notFound('instance', instanceId);
   return instanceView(row.instance, row.profile, row.latest, ctx.clock.now());

@@ -73,7 +73,7 @@ export async function createTestService(database: Database, options: { modelsDir
     logger,
     metrics,
     newId: randomId,
-    onRoundEnd: () => ctx.statusCache.clear(),
+    statusCache: ctx.statusCache,
   });
   return {
     app: createApp({ ctx, logger, metrics, maxBodyBytes: ONE_MIB }),
