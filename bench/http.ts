@@ -6,7 +6,8 @@
  *
  *   npm run bench -- http --json [--duration 10 --connections 10 --rate 200 --warmup 3 --instances 1200 --clients 4
  *                                 --samples 60 --background-feedback 20 --background-bids 2 --uncached
- *                                 --pg postgres://postgres@127.0.0.1:5432/test]
+ *                                 --drivers pglite,postgres --pg postgres://postgres@127.0.0.1:5432/test
+ *                                 --server-node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
  *
  * Status reads (the target's line, `get_instance_status`): a cluster of `--instances` running instances of `--clients`
  * clients, each with `--samples` feedback samples of history, read with a different instance id (and its owner's key)
@@ -44,9 +45,16 @@ interface Target {
   stop(): Promise<void>;
 }
 
+/** Extra node options for the Parley servers, e.g. `--server-node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
+let serverNodeArgs: string[] = [];
+
 function startProcess(argv: string[], env: Record<string, string>, ready: (line: string, output: string) => number | null): Promise<Target> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const nodeArgs = argv[0] === 'src/main.ts' ? serverNodeArgs : [];
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...argv], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let started = false;
     let stopping = false;
@@ -233,6 +241,8 @@ interface Measured {
   /** Mean ms of each round phase over the rounds that ran during the measurement (Parley only). */
   rounds?: { count: number; meanMs: Record<string, number> };
   background?: { feedbackPerSecond: number; bidsPerSecond: number; non2xx: number };
+  /** Status reads answered from the server's status cache during the measurement (warm-up excluded). */
+  statusCache?: { hits: number; misses: number; hitRate: number };
 }
 
 const CLK_TCK = (() => {
@@ -250,16 +260,25 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
-/** Sum and count of each phase of parley_round_phase_seconds, scraped from /metrics. */
-async function roundPhases(port: number): Promise<Map<string, { sum: number; count: number }>> {
+interface Scrape {
+  /** Sum and count of each phase of parley_round_phase_seconds. */
+  phases: Map<string, { sum: number; count: number }>;
+  /** parley_status_reads_total by cache result. */
+  reads: { hit: number; miss: number };
+}
+
+async function scrape(port: number): Promise<Scrape> {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
-  const out = new Map<string, { sum: number; count: number }>();
+  const out: Scrape = { phases: new Map(), reads: { hit: 0, miss: 0 } };
   for (const line of (await res.text()).split('\n')) {
     const m = /^parley_round_phase_seconds_(sum|count)\{phase="(\w+)"\} ([\d.e+-]+)$/.exec(line);
-    if (!m) continue;
-    const entry = out.get(m[2]!) ?? { sum: 0, count: 0 };
-    entry[m[1] as 'sum' | 'count'] = Number(m[3]);
-    out.set(m[2]!, entry);
+    if (m) {
+      const entry = out.phases.get(m[2]!) ?? { sum: 0, count: 0 };
+      entry[m[1] as 'sum' | 'count'] = Number(m[3]);
+      out.phases.set(m[2]!, entry);
+    }
+    const r = /^parley_status_reads_total\{cache="(hit|miss)"\} (\d+)$/.exec(line);
+    if (r) out.reads[r[1] as 'hit' | 'miss'] = Number(r[2]);
   }
   return out;
 }
@@ -275,7 +294,7 @@ async function measured(
 ): Promise<Measured> {
   if (warmup > 0) await Promise.all([autocannon({ ...options, duration: warmup }), background?.(warmup)]);
   const pid = target.child.pid!;
-  const phasesBefore = driver ? await roundPhases(target.port) : null;
+  const before = driver ? await scrape(target.port) : null;
   const cpuBefore = cpuSeconds(pid);
   const [r, bg] = await Promise.all([autocannon(options), background?.(options.duration ?? 10)]);
   const cpu = cpuSeconds(pid) - cpuBefore;
@@ -290,17 +309,20 @@ async function measured(
     serverCpuMicrosPerRequest: Math.round((cpu / Math.max(1, r.requests.total)) * 1e6),
     serverCpuCores: Math.round((cpu / r.duration) * 100) / 100,
   };
-  if (phasesBefore) {
-    const after = await roundPhases(target.port);
+  if (before) {
+    const after = await scrape(target.port);
     const meanMs: Record<string, number> = {};
     let count = 0;
-    for (const [phase, a] of after) {
-      const b = phasesBefore.get(phase) ?? { sum: 0, count: 0 };
+    for (const [phase, a] of after.phases) {
+      const b = before.phases.get(phase) ?? { sum: 0, count: 0 };
       const n = a.count - b.count;
       count = Math.max(count, n);
       meanMs[phase] = n > 0 ? Math.round(((a.sum - b.sum) / n) * 1e4) / 10 : 0;
     }
     out.rounds = { count, meanMs };
+    const hits = after.reads.hit - before.reads.hit;
+    const misses = after.reads.miss - before.reads.miss;
+    if (hits + misses > 0) out.statusCache = { hits, misses, hitRate: Math.round((hits / (hits + misses)) * 1000) / 1000 };
   }
   if (bg) out.background = bg;
   return out;
@@ -484,6 +506,7 @@ export async function main(args: string[]): Promise<void> {
   };
   const pgUrl = option(args, 'pg', process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
   const drivers = option(args, 'drivers', 'pglite,postgres').split(',');
+  serverNodeArgs = option(args, 'server-node-args', '').split(' ').filter(Boolean);
   const log = (msg: string) => process.stderr.write(`${msg}\n`);
   const loadAtStart = loadavg();
   const startedAt = new Date().toISOString();
@@ -539,6 +562,7 @@ export async function main(args: string[]): Promise<void> {
     log(
       `${r.name.padEnd(28)} ${String(r.driver ?? '-').padEnd(9)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  ` +
         `p50 ${r.latencyMs.p50} ms  p99 ${r.latencyMs.p99} ms  non2xx ${r.non2xx}  cpu ${r.serverCpuMicrosPerRequest} µs/req` +
+        (r.statusCache ? `  cache hit rate ${r.statusCache.hitRate}` : '') +
         (r.rounds ? `  rounds ${r.rounds.count} ${JSON.stringify(r.rounds.meanMs)}` : ''),
     );
   }

@@ -61,6 +61,7 @@ export async function startServer({ config, logger, engine, predictions, models 
     ...(models ? { models } : {}),
   };
 
+  metrics.countStatusReads(ctx.statusCache);
   const { generated } = await ensureOperatorToken({ ctx, configured: config.adminToken });
   if (generated) {
     // Printed once on purpose: only its hash is stored, so this is the operator's one chance to copy it.

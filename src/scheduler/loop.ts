@@ -230,10 +230,23 @@ export class ClearingLoop implements RoundTrigger {
   }
 }
 
-/** The snapshot's live instances as status rows (the latest sample is the last of the history read). */
+/** The status row made from a snapshot's instance row and history, reused while both stay the same objects. */
+const statusRowOf = new WeakMap<object, { history: readonly unknown[] | null; status: CachedInstance }>();
+
+/**
+ * The snapshot's live instances as status rows (the latest sample is the last of the history read). An instance
+ * unchanged since the last round keeps its status row object, and with it the JSON already built from it (views.ts).
+ */
 function* statusRows(read: SnapshotRead): Generator<CachedInstance> {
   for (const { row, profile, history } of read.live) {
+    const known = statusRowOf.get(row);
+    if (known && known.history === history) {
+      yield known.status;
+      continue;
+    }
     const last = history && history.length > 0 ? history[history.length - 1]! : null;
-    yield { instance: row, profile, latest: last && { at: last.at, cpu: last.cpu, memory: last.memory, network: last.network } };
+    const status = { instance: row, profile, latest: last && { at: last.at, cpu: last.cpu, memory: last.memory, network: last.network } };
+    statusRowOf.set(row, { history, status });
+    yield status;
   }
 }

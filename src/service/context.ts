@@ -50,7 +50,7 @@ export interface ServiceContext {
   /** Feedback samples per instance given to the predictor (config `historySamples`). */
   historySamples: number;
   newId(prefix: string): string;
-  /** Principal of each secret hash seen by this process (see boundedCache.ts). */
+  /** Principal of each secret this process verified (see boundedCache.ts and authenticate.ts). */
   principals: BoundedCache<string, Principal>;
   /** Owning client of each profile id seen by this process. */
   profileOwners: BoundedCache<string, string>;

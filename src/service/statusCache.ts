@@ -37,6 +37,9 @@ export class StatusCache {
   private readonly invalidated = new Map<string, number>();
   /** Tokens below this are refused: the invalidations they would be checked against were forgotten. */
   private floor = 0;
+  /** Reads answered from the cache and not (exported as parley_status_reads_total). */
+  hits = 0;
+  misses = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -55,12 +58,13 @@ export class StatusCache {
 
   get(instanceId: string): CachedInstance | undefined {
     const entry = this.entries.get(instanceId);
-    if (!entry) return undefined;
-    if (this.wallClock() - entry.storedAt >= this.ttlMs) {
-      this.entries.delete(instanceId);
-      return undefined;
+    if (entry && this.wallClock() - entry.storedAt < this.ttlMs) {
+      this.hits++;
+      return entry.row;
     }
-    return entry.row;
+    if (entry) this.entries.delete(instanceId);
+    this.misses++;
+    return undefined;
   }
 
   /** Take before reading a row to store: a write to that instance after this wins over what the read stores. */
