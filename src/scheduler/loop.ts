@@ -13,7 +13,7 @@ import type { CachedInstance, StatusCache } from '../service/statusCache.js';
 import { applyPlan, PlanConflict } from './applyPlan.js';
 import { completeFinished } from './completeFinished.js';
 import type { MarketEngine } from './engine.js';
-import { emptyRunnerTimings, inlineRoundRunner, type RoundRunner, type RunnerTimings } from './roundRunner.js';
+import { emptyRunnerStats, inlineRoundRunner, type RoundRunner, type RunnerStats } from './roundRunner.js';
 import { readSnapshot, type SnapshotRead } from './snapshot.js';
 import { SnapshotCache } from './snapshotCache.js';
 
@@ -44,7 +44,7 @@ export interface LoopOptions {
 }
 
 /** Milliseconds each part of a round took (the last attempt's, plus `completeMs` and `totalMs` over all attempts). */
-export interface RoundTimings extends RunnerTimings {
+export interface RoundStats extends RunnerStats {
   /** Marking instances whose declared runtime has elapsed as completed. */
   completeMs: number;
   /** Reading the snapshot (one repeatable-read transaction). */
@@ -62,12 +62,12 @@ const ROUND_PHASES = {
   post: 'postMs',
   engine: 'engineMs',
   apply: 'applyMs',
-} as const satisfies Record<string, keyof RoundTimings>;
+} as const satisfies Record<string, keyof RoundStats>;
 
 export interface RoundReport {
   plan: Plan | null;
   attempts: number;
-  timings: RoundTimings;
+  timings: RoundStats;
 }
 
 export class ClearingLoop implements RoundTrigger {
@@ -157,7 +157,7 @@ export class ClearingLoop implements RoundTrigger {
     const { db, clock, predictions, metrics, logger, statusCache } = this.options;
     const maxAttempts = this.options.maxAttempts ?? 5;
     const started = (this.lastRoundStartedAt = performance.now());
-    const timings: RoundTimings = { completeMs: 0, snapshotMs: 0, ...emptyRunnerTimings(), applyMs: 0, totalMs: 0 };
+    const timings: RoundStats = { completeMs: 0, snapshotMs: 0, ...emptyRunnerStats(), applyMs: 0, totalMs: 0 };
     let report: RoundReport = { plan: null, attempts: maxAttempts, timings };
     try {
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -211,6 +211,8 @@ export class ClearingLoop implements RoundTrigger {
     if (metrics) {
       for (const [phase, key] of Object.entries(ROUND_PHASES)) metrics.roundPhase.labels(phase).observe(timings[key] / 1000);
       metrics.roundDuration.observe(timings.totalMs / 1000);
+      metrics.roundPredictions.inc({ source: 'predicted' }, timings.predicted);
+      metrics.roundPredictions.inc({ source: 'reused' }, timings.reused);
     }
     const rounded = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10]));
     const changes = plan ? plan.placements.length + plan.preemptions.length + plan.terminations.length : 0;
@@ -223,7 +225,7 @@ export class ClearingLoop implements RoundTrigger {
           }
         : {}),
       attempts,
-      ms: rounded,
+      stats: rounded,
     };
     if (changes > 0) logger.info(fields, 'clearing round applied');
     else logger.debug(fields, plan ? 'clearing round applied' : 'clearing round without a plan');

@@ -20,8 +20,9 @@ import type { Logger } from 'pino';
 import type { Plan, Snapshot } from '../market/types.js';
 import type { PredictionModels } from '../service/context.js';
 import type { MarketEngine } from './engine.js';
-import { buildRoundJob } from './roundJob.js';
-import { inlineRoundRunner, type RoundRunner, type RunnerTimings } from './roundRunner.js';
+import { PredictionCache } from './predictionCache.js';
+import { interferenceData, JobEncoder } from './roundJob.js';
+import { inlineRoundRunner, timedPredictions, type RoundRunner, type RunnerStats } from './roundRunner.js';
 import type { RoundRequest, RoundResponse } from './roundWorker.js';
 
 /** file: URL of tsx's ESM API, resolved through its package.json `exports` (import condition). */
@@ -55,23 +56,23 @@ export class WorkerRoundRunner implements RoundRunner {
   private closed = false;
   private warnedInline = false;
   private readonly inline: RoundRunner;
+  private readonly predictionCache = new PredictionCache();
+  /** What the current worker has been sent (roundJob.ts); reset when a worker is replaced or a round fails. */
+  private readonly encoder = new JobEncoder();
 
   constructor(
     private readonly engine: MarketEngine,
     private readonly logger?: Logger,
   ) {
-    this.inline = inlineRoundRunner(engine);
+    this.inline = inlineRoundRunner(engine, this.predictionCache);
     // Start the worker now: loading tsx and the engine takes a few hundred ms, better spent before the first round.
     this.spawn();
   }
 
-  async clearRound(snapshot: Snapshot, models: PredictionModels, seed: number, timings?: RunnerTimings): Promise<Plan> {
+  async clearRound(snapshot: Snapshot, models: PredictionModels, seed: number, stats?: RunnerStats): Promise<Plan> {
     if (this.closed) throw new RoundWorkerError('round runner is closed');
-    const predictStarted = performance.now();
-    const job = buildRoundJob(snapshot, models, seed, this.engine.config);
-    const posted = performance.now();
-    if (timings) timings.predictMs = posted - predictStarted;
-    if (job === null) {
+    const interference = interferenceData(models.interference);
+    if (interference === null) {
       if (!this.warnedInline) {
         this.warnedInline = true;
         this.logger?.warn(
@@ -79,21 +80,31 @@ export class WorkerRoundRunner implements RoundRunner {
           'interference model cannot be sent to the round worker; clearing rounds run on the main thread',
         );
       }
-      return this.inline.clearRound(snapshot, models, seed, timings);
+      return this.inline.clearRound(snapshot, models, seed, stats);
     }
+    const predictions = timedPredictions(snapshot, models, this.engine, this.predictionCache, stats);
+    const posted = performance.now();
     const worker = this.worker ?? this.spawn();
     const id = this.nextId++;
     const plan = new Promise<Plan>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, job } satisfies RoundRequest);
+      try {
+        worker.postMessage({ id, job: this.encoder.encode(snapshot, predictions, models, interference, seed) } satisfies RoundRequest);
+      } catch (err) {
+        this.pending.delete(id);
+        reject(err as Error);
+      }
     });
-    if (!timings) return plan;
     const handedOver = performance.now();
-    timings.postMs = handedOver - posted;
+    if (stats) stats.postMs = handedOver - posted;
     try {
       return await plan;
+    } catch (err) {
+      // Whatever failed, the next job sends the whole snapshot again rather than trust what the worker holds.
+      this.encoder.reset();
+      throw err;
     } finally {
-      timings.engineMs = performance.now() - handedOver;
+      if (stats) stats.engineMs = performance.now() - handedOver;
     }
   }
 
@@ -106,6 +117,7 @@ export class WorkerRoundRunner implements RoundRunner {
   }
 
   private spawn(): Worker {
+    this.encoder.reset();
     const worker = new Worker(bootstrap(), { eval: true, workerData: { engineConfig: this.engine.config } });
     worker.on('message', (response: RoundResponse) => {
       const pending = this.pending.get(response.id);

@@ -11,6 +11,8 @@ export interface Metrics {
   rounds: Counter<'result'>;
   roundDuration: Histogram;
   roundPhase: Histogram<'phase'>;
+  /** Round predictor inputs by whether the predictor ran on them or the prediction cache answered them. */
+  roundPredictions: Counter<'source'>;
   planConflicts: Counter;
   placements: Counter;
   preemptions: Counter;
@@ -49,6 +51,12 @@ export function createMetrics({ defaults }: { defaults: boolean }): Metrics {
       help: 'Time of each part of a clearing round: complete, snapshot, predict, post (to the worker), engine, apply',
       labelNames: ['phase'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    roundPredictions: new Counter({
+      name: 'parley_round_predictions_total',
+      help: 'Predictor inputs of clearing rounds: predicted (the model ran) or reused (unchanged since an earlier round)',
+      labelNames: ['source'],
       registers: [registry],
     }),
     planConflicts: new Counter({

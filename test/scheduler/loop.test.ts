@@ -44,5 +44,13 @@ describe('round timings', () => {
       expect(text).toContain(`parley_round_phase_seconds_count{phase="${phase}"} 1`);
     }
     expect(text).toContain('parley_round_duration_seconds_count 1');
+
+    // The next round sees the placed instance for the first time and predicts it; after that nothing changes, so the
+    // round after predicts nothing and reuses that prediction.
+    expect((await loop.runRound()).timings.predicted).toBe(1);
+    const again = await loop.runRound();
+    expect(again.timings.predicted).toBe(0);
+    expect(again.timings.reused).toBeGreaterThanOrEqual(1);
+    expect(await metrics.registry.metrics()).toMatch(/parley_round_predictions_total\{source="reused"\} [1-9]/);
   });
 });
