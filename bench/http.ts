@@ -241,6 +241,8 @@ interface Measured {
   /** Mean ms of each round phase over the rounds that ran during the measurement (Parley only). */
   rounds?: { count: number; meanMs: Record<string, number> };
   background?: { feedbackPerSecond: number; bidsPerSecond: number; non2xx: number };
+  /** The server's event-loop delay during the measurement (p50, p99, max; prom-client's monitorEventLoopDelay). */
+  eventLoopDelayMs?: Record<string, number>;
   /** Status reads answered from the server's status cache during the measurement (warm-up excluded). */
   statusCache?: { hits: number; misses: number; hitRate: number };
 }
@@ -265,11 +267,13 @@ interface Scrape {
   phases: Map<string, { sum: number; count: number }>;
   /** parley_status_reads_total by cache result. */
   reads: { hit: number; miss: number };
+  /** Event-loop delay since the previous scrape (prom-client resets its histogram at every scrape), in ms. */
+  loopDelayMs: Record<string, number>;
 }
 
 async function scrape(port: number): Promise<Scrape> {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
-  const out: Scrape = { phases: new Map(), reads: { hit: 0, miss: 0 } };
+  const out: Scrape = { phases: new Map(), reads: { hit: 0, miss: 0 }, loopDelayMs: {} };
   for (const line of (await res.text()).split('\n')) {
     const m = /^parley_round_phase_seconds_(sum|count)\{phase="(\w+)"\} ([\d.e+-]+)$/.exec(line);
     if (m) {
@@ -279,6 +283,8 @@ async function scrape(port: number): Promise<Scrape> {
     }
     const r = /^parley_status_reads_total\{cache="(hit|miss)"\} (\d+)$/.exec(line);
     if (r) out.reads[r[1] as 'hit' | 'miss'] = Number(r[2]);
+    const lag = /^nodejs_eventloop_lag_(p50|p99|max)_seconds ([\d.e+-]+)$/.exec(line);
+    if (lag) out.loopDelayMs[lag[1]!] = Math.round(Number(lag[2]) * 1e4) / 10;
   }
   return out;
 }
@@ -320,6 +326,7 @@ async function measured(
       meanMs[phase] = n > 0 ? Math.round(((a.sum - b.sum) / n) * 1e4) / 10 : 0;
     }
     out.rounds = { count, meanMs };
+    out.eventLoopDelayMs = after.loopDelayMs;
     const hits = after.reads.hit - before.reads.hit;
     const misses = after.reads.miss - before.reads.miss;
     if (hits + misses > 0) out.statusCache = { hits, misses, hitRate: Math.round((hits / (hits + misses)) * 1000) / 1000 };
@@ -563,6 +570,7 @@ export async function main(args: string[]): Promise<void> {
       `${r.name.padEnd(28)} ${String(r.driver ?? '-').padEnd(9)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  ` +
         `p50 ${r.latencyMs.p50} ms  p99 ${r.latencyMs.p99} ms  non2xx ${r.non2xx}  cpu ${r.serverCpuMicrosPerRequest} µs/req` +
         (r.statusCache ? `  cache hit rate ${r.statusCache.hitRate}` : '') +
+        (r.eventLoopDelayMs ? `  loop delay ${JSON.stringify(r.eventLoopDelayMs)}` : '') +
         (r.rounds ? `  rounds ${r.rounds.count} ${JSON.stringify(r.rounds.meanMs)}` : ''),
     );
   }

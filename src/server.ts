@@ -57,7 +57,7 @@ export async function startServer({ config, logger, engine, predictions, models 
     principals: new BoundedCache(),
     profileOwners: new BoundedCache(),
     statusCache: new StatusCache(config.statusCacheMs),
-    rounds: { bidArrived: () => loopRef.loop?.bidArrived() },
+    rounds: { bidArrived: () => loopRef.loop?.bidArrived(), capacityFreed: () => loopRef.loop?.capacityFreed() },
     ...(models ? { models } : {}),
   };
 

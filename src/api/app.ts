@@ -29,6 +29,7 @@ import * as provideRuntimeFeedback from './routes/provideRuntimeFeedback.js';
 import * as quote from './routes/quote.js';
 import * as submitBid from './routes/submitBid.js';
 import * as submitWorkloadProfile from './routes/submitWorkloadProfile.js';
+import * as terminateInstance from './routes/terminateInstance.js';
 import * as withdrawBid from './routes/withdrawBid.js';
 import { defaultHook } from './validation.js';
 
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): App {
     withdrawBid,
     getInstanceStatus,
     getInstance,
+    terminateInstance,
     listInstances,
     provideRuntimeFeedback,
     quote,

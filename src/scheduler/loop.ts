@@ -93,7 +93,18 @@ export class ClearingLoop implements RoundTrigger {
   }
 
   bidArrived(): void {
-    if (!this.capacityFree || this.earlyTimer) return;
+    if (!this.capacityFree) return;
+    this.early();
+  }
+
+  capacityFreed(): void {
+    this.capacityFree = true;
+    this.early();
+  }
+
+  /** An early round, at least `minEarlyRoundGapMs` after the start of the last one. */
+  private early(): void {
+    if (this.earlyTimer) return;
     const wait = this.lastRoundStartedAt + (this.options.minEarlyRoundGapMs ?? 100) - performance.now();
     if (wait <= 0) {
       this.trigger();

@@ -8,7 +8,8 @@ import { createApp } from '../../src/api/app.js';
 import type { App } from '../../src/api/env.js';
 import type { Database } from '../../src/db/database.js';
 import { ModelRegistry } from '../../src/model/registry.js';
-import { ClearingLoop } from '../../src/scheduler/loop.js';
+import { ClearingLoop, type LoopOptions } from '../../src/scheduler/loop.js';
+import { readSnapshot } from '../../src/scheduler/snapshot.js';
 import { bindMarketEngine, statisticalModels } from '../../src/scheduler/marketEngine.js';
 import { noRoundTrigger, randomId, type ServiceContext } from '../../src/service/context.js';
 import { createClient } from '../../src/service/createClient.js';
@@ -84,6 +85,33 @@ export async function createTestService(database: Database, options: { modelsDir
     newClient: (name = 'test') => createClient({ ctx, input: { name } }),
     round: () => loop.runRound(),
   };
+}
+
+/** A clearing loop of its own over the test service's database, clock and models (rounds only when run). */
+export function loopFor(svc: TestService, options: Partial<LoopOptions> = {}): ClearingLoop {
+  return new ClearingLoop({
+    db: svc.ctx.db,
+    clock: svc.clock,
+    predictions: svc.ctx.predictions,
+    engine: svc.ctx.engine,
+    roundMs: 1000,
+    historySamples: 60,
+    logger: pino({ level: 'silent' }),
+    newId: randomId,
+    ...options,
+  });
+}
+
+/** Reads a snapshot now and computes its plan inline (seed 1), without applying it. */
+export async function planNow(svc: TestService) {
+  const read = await svc.ctx.db.transaction((tx) => readSnapshot(tx, svc.clock.now(), 60));
+  const models = svc.ctx.predictions.current();
+  const plan = svc.ctx.engine.clearRound(read.snapshot, {
+    predictor: models.predictor,
+    interference: models.interference,
+    random: svc.ctx.engine.random(1),
+  });
+  return { read, plan };
 }
 
 export interface Reply {

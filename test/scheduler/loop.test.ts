@@ -1,11 +1,8 @@
 /** The clearing loop reports where each round's time went, in its report and as a Prometheus histogram. */
 import { describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import { ClearingLoop } from '../../src/scheduler/loop.js';
-import { randomId } from '../../src/service/context.js';
 import { createMetrics } from '../../src/service/metrics.js';
 import { smallNodes, webProfile } from '../helpers/fixtures.js';
-import { call, useTestService } from '../helpers/service.js';
+import { call, loopFor, useTestService } from '../helpers/service.js';
 
 const env = useTestService(async (s) => {
   for (const n of smallNodes(2)) expect((await call(s.app, 'POST', '/nodes', { token: s.operatorToken, body: n })).status).toBe(201);
@@ -15,17 +12,7 @@ describe('round timings', () => {
   it('times every phase of a round and exports them per phase', async () => {
     const { svc } = env;
     const metrics = createMetrics({ defaults: false });
-    const loop = new ClearingLoop({
-      db: svc.ctx.db,
-      clock: svc.clock,
-      predictions: svc.ctx.predictions,
-      engine: svc.ctx.engine,
-      roundMs: 1000,
-      historySamples: 60,
-      logger: pino({ level: 'silent' }),
-      metrics,
-      newId: randomId,
-    });
+    const loop = loopFor(svc, { metrics })
     const client = await svc.newClient();
     const profile = await call(svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() });
     await call(svc.app, 'POST', '/submit_bid', { token: client.apiKey, body: { profileId: profile.body.profileId, price: 5 } });

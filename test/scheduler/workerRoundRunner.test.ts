@@ -12,14 +12,12 @@ import {
 } from '../../src/market/index.js';
 import { DenseStack } from '../../src/model/dense.js';
 import { TfjsInterferenceModel } from '../../src/model/interference.js';
-import { ClearingLoop } from '../../src/scheduler/loop.js';
 import { bindMarketEngine } from '../../src/scheduler/marketEngine.js';
 import { inlineRoundRunner } from '../../src/scheduler/roundRunner.js';
 import { WorkerRoundRunner } from '../../src/scheduler/workerRoundRunner.js';
 import type { PredictionModels } from '../../src/service/context.js';
-import { randomId } from '../../src/service/context.js';
 import { webProfile, smallNodes } from '../helpers/fixtures.js';
-import { call, useTestService } from '../helpers/service.js';
+import { call, loopFor, useTestService } from '../helpers/service.js';
 import { NOW, bid, instance, node, profile, snapshot } from '../market/builders.js';
 
 /** A statistical predictor that reports a model version, standing in for a learned one. */
@@ -148,17 +146,7 @@ describe('the service with the round worker', () => {
 
   it('places a bid through the worker', async () => {
     const { svc } = env;
-    const loop = new ClearingLoop({
-      db: svc.ctx.db,
-      clock: svc.clock,
-      predictions: svc.ctx.predictions,
-      engine: svc.ctx.engine,
-      runner,
-      roundMs: 1000,
-      historySamples: 60,
-      logger: pino({ level: 'silent' }),
-      newId: randomId,
-    });
+    const loop = loopFor(svc, { runner })
     const client = await svc.newClient();
     const profile = await call(svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() });
     const placed = await call(svc.app, 'POST', '/submit_bid', { token: client.apiKey, body: { profileId: profile.body.profileId, price: 5 } });
