@@ -6,7 +6,7 @@
  *
  *   npm run bench -- http --json [--duration 10 --connections 10 --rate 200 --warmup 3 --instances 1200 --clients 4
  *                                 --samples 60 --background-feedback 20 --background-bids 2 --uncached
- *                                 --drivers pglite,postgres --pg postgres://postgres@127.0.0.1:5432/test
+ *                                 --drivers pglite,postgres --lines status,bids --pg postgres://postgres@127.0.0.1:5432/test
  *                                 --server-node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
  *
  * Status reads (the target's line, `get_instance_status`): a cluster of `--instances` running instances of `--clients`
@@ -371,6 +371,8 @@ interface Opts {
   backgroundFeedback: number;
   backgroundBids: number;
   uncached: boolean;
+  /** Which Parley measurements to run: `status` (both status lines) and/or `bids`. */
+  lines: string[];
 }
 
 async function withServer<T>(provision: Provision, env: Record<string, string>, run: (server: Target) => Promise<T>): Promise<T> {
@@ -460,7 +462,8 @@ function backgroundWriter(base: string, fleet: { owned: readonly Owned[]; profil
 async function measureParley(driver: 'pglite' | 'postgres', provision: Provision, opts: Opts, log: (msg: string) => void) {
   const out: Measured[] = [];
   const fleetSpec = { clients: opts.clients, instances: opts.instances, samples: opts.samples };
-  for (const cache of opts.uncached ? (['on', 'off'] as const) : (['on'] as const)) {
+  const statusRuns = opts.lines.includes('status') ? (opts.uncached ? (['on', 'off'] as const) : (['on'] as const)) : [];
+  for (const cache of statusRuns) {
     await withServer(provision, cache === 'off' ? { PARLEY_STATUS_CACHE_MS: '0' } : {}, async (server) => {
       const base = `http://127.0.0.1:${server.port}`;
       log(`  ${driver}: ${opts.instances} instances of ${opts.clients} clients with ${opts.samples} samples each (status cache ${cache})…`);
@@ -481,6 +484,7 @@ async function measureParley(driver: 'pglite' | 'postgres', provision: Provision
     });
   }
   // Bids on a fresh database, at a price that clears, so rounds place them (a bid may trigger a round).
+  if (!opts.lines.includes('bids')) return out;
   await withServer(provision, {}, async (server) => {
     const { apiKey, profileId } = await prepareOne(server.port);
     const bids: Options = {
@@ -510,6 +514,7 @@ export async function main(args: string[]): Promise<void> {
     backgroundFeedback: Number(option(args, 'background-feedback', '20')),
     backgroundBids: Number(option(args, 'background-bids', '2')),
     uncached: args.includes('--uncached'),
+    lines: option(args, 'lines', 'status,bids').split(','),
   };
   const pgUrl = option(args, 'pg', process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
   const drivers = option(args, 'drivers', 'pglite,postgres').split(',');
