@@ -1,6 +1,7 @@
 /**
- * The clearing loop: every `roundMs`, and early when a bid arrives while the last round left capacity free, it
- * completes finished instances, reads a snapshot, runs the pure engine and applies the plan in one transaction. A
+ * The clearing loop: every `roundMs`, early when a bid arrives while the last round left capacity free, and early when
+ * a client frees capacity, it reads a snapshot (completing first the instances whose declared runtime has elapsed,
+ * when it holds any), runs the pure engine and applies the plan in one transaction. A
  * plan whose inputs changed in between (PlanConflict) is thrown away and recomputed from a fresh snapshot.
  * Rounds never overlap: a trigger during a round schedules exactly one more.
  */
@@ -45,9 +46,9 @@ export interface LoopOptions {
 
 /** Milliseconds each part of a round took (the last attempt's, plus `completeMs` and `totalMs` over all attempts). */
 export interface RoundStats extends RunnerStats {
-  /** Marking instances whose declared runtime has elapsed as completed. */
+  /** Marking instances whose declared runtime has elapsed as completed (only in rounds whose snapshot holds any). */
   completeMs: number;
-  /** Reading the snapshot (one repeatable-read transaction). */
+  /** Reading the snapshot (one repeatable-read transaction; two when instances were completed first). */
   snapshotMs: number;
   /** The plan transaction with its re-checks. */
   applyMs: number;
@@ -173,22 +174,35 @@ export class ClearingLoop implements RoundTrigger {
     try {
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const now = clock.now();
-        let t = performance.now();
-        statusCache?.invalidateAll(await completeFinished(db, now));
-        timings.completeMs += performance.now() - t;
-        const token = statusCache?.token() ?? 0;
-        const readAt = statusCache?.now() ?? 0;
-        t = performance.now();
-        const read = await db.transaction((tx) => readSnapshot(tx, now, this.options.historySamples, this.snapshotCache), {
-          isolationLevel: 'repeatable read',
-          accessMode: 'read only',
-        });
-        timings.snapshotMs = performance.now() - t;
-        if (statusCache && read.historyRead) statusCache.refresh(statusRows(read), token, readAt);
+        const snapshot = async () => {
+          const token = statusCache?.token() ?? 0;
+          const readAt = statusCache?.now() ?? 0;
+          const begun = performance.now();
+          const read = await db.transaction((tx) => readSnapshot(tx, now, this.options.historySamples, this.snapshotCache), {
+            isolationLevel: 'repeatable read',
+            accessMode: 'read only',
+          });
+          timings.snapshotMs += performance.now() - begun;
+          return { read, token, readAt };
+        };
+        timings.snapshotMs = 0;
+        let snap = await snapshot();
+        // Instances whose declared runtime has elapsed are completed before the engine sees them. The snapshot says
+        // whether there are any (it holds every live instance with its start and profile), so the UPDATE runs only
+        // then, followed by a fresh (incremental) snapshot without them.
+        if (snap.read.snapshot.instances.some((i) => i.startedAt + i.profile.expectedRuntimeSeconds * 1000 <= now)) {
+          const begun = performance.now();
+          const completed = await completeFinished(db, now); // outside `statusCache?.…()`, which skips its arguments
+          statusCache?.invalidateAll(completed);
+          timings.completeMs += performance.now() - begun;
+          snap = await snapshot();
+        }
+        const { read } = snap;
+        if (statusCache && read.historyRead) statusCache.refresh(statusRows(read), snap.token, snap.readAt);
         // The runner uses the models synchronously before it awaits (predictions are computed on this thread), so
         // `current()` without a lease is enough even when a model swap lands while the worker computes.
         const plan = await this.runner.clearRound(read.snapshot, predictions.current(), now % 2 ** 31, timings);
-        t = performance.now();
+        const t = performance.now();
         try {
           await db.transaction((tx) => applyPlan(tx, read, plan, { newId: this.options.newId, attempts: attempt }));
         } catch (err) {

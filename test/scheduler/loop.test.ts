@@ -39,5 +39,14 @@ describe('round timings', () => {
     expect(again.timings.predicted).toBe(0);
     expect(again.timings.reused).toBeGreaterThanOrEqual(1);
     expect(await metrics.registry.metrics()).toMatch(/parley_round_predictions_total\{source="reused"\} [1-9]/);
+    expect(again.timings.completeMs).toBe(0); // nothing due: no completion UPDATE
+
+    // Past the declared runtime (3600 s) the round completes the instance before the engine sees it.
+    svc.clock.advance(3601 * 1000);
+    const done = await loop.runRound();
+    expect(done.timings.completeMs).toBeGreaterThan(0);
+    expect(done.plan?.terminations).toEqual([]);
+    const [status] = (await call(svc.app, 'GET', '/instances', { token: client.apiKey })).body.instances;
+    expect(status.state).toBe('completed');
   });
 });
