@@ -84,6 +84,8 @@ export class ClearingLoop implements RoundTrigger {
   private readonly runner: RoundRunner;
   /** What earlier snapshots read, so each round reads only what changed (snapshotCache.ts). */
   private readonly snapshotCache = new SnapshotCache();
+  /** The deferral each still-pending bid records, as this process's last committed round wrote it (applyPlan). */
+  private deferrals = new Map<string, string>();
 
   constructor(private readonly options: LoopOptions) {
     this.runner = options.runner ?? inlineRoundRunner(options.engine);
@@ -204,7 +206,10 @@ export class ClearingLoop implements RoundTrigger {
         const plan = await this.runner.clearRound(read.snapshot, predictions.current(), now % 2 ** 31, timings);
         const t = performance.now();
         try {
-          await db.transaction((tx) => applyPlan(tx, read, plan, { newId: this.options.newId, attempts: attempt }));
+          const applied = await db.transaction((tx) =>
+            applyPlan(tx, read, plan, { newId: this.options.newId, attempts: attempt, deferrals: this.deferrals }),
+          );
+          this.deferrals = applied.deferrals;
         } catch (err) {
           if (!(err instanceof PlanConflict)) throw err;
           metrics?.planConflicts.inc();

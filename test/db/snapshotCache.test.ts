@@ -1,17 +1,18 @@
 /**
  * The incremental snapshot read, on both drivers: with a SnapshotCache that has seen earlier rounds, readSnapshot
  * gives exactly the snapshot a fresh read gives after every kind of change (placement, feedback, notice, move,
- * completion, withdrawal, new bids, writes that bypass this process), and reuses the objects of what did not change.
+ * completion, withdrawal, new bids, writes that bypass this process), and reuses the objects of what did not change;
+ * and a round rewrites a pending bid's deferral only when it changed.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { feedback, instances } from '../../src/db/schema.js';
+import { bids, feedback, instances } from '../../src/db/schema.js';
 import { readSnapshot, type SnapshotRead } from '../../src/scheduler/snapshot.js';
 import { SnapshotCache } from '../../src/scheduler/snapshotCache.js';
 import { driverName } from '../helpers/database.js';
 import { smallNodes, webProfile } from '../helpers/fixtures.js';
-import { call, useTestService } from '../helpers/service.js';
+import { call, loopFor, useTestService } from '../helpers/service.js';
 
 const env = useTestService(async (s) => {
   for (const n of smallNodes(3, 'sc')) expect((await call(s.app, 'POST', '/nodes', { token: s.operatorToken, body: n })).status).toBe(201);
@@ -158,5 +159,31 @@ describe(`feedback counts on ${driverName}`, () => {
     expect(await countOf()).toBe(3);
     const [stored] = await env.database.db.select({ n: sql<number>`count(*)::int` }).from(feedback).where(eq(feedback.instanceId, id));
     expect(stored!.n).toBe(3);
+  });
+});
+
+describe(`deferred bids on ${driverName}`, () => {
+  it('a round writes a pending bid\'s deferral only when it differs from what the last round of this loop wrote', async () => {
+    const { svc } = env;
+    const client = await svc.newClient();
+    const profile = await call(svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() });
+    const big = await call(svc.app, 'POST', '/submit_bid', {
+      token: client.apiKey,
+      body: { profileId: profile.body.profileId, price: 5, count: 1000 }, // more than the cluster holds: deferred
+    });
+    const bidId = big.body.bidId as string;
+    const loop = loopFor(svc);
+    await loop.runRound();
+    const stored = async () => (await env.database.db.select({ reason: bids.reason, detail: bids.detail }).from(bids).where(eq(bids.id, bidId)))[0]!;
+    const first = await stored();
+    expect(first.reason).not.toBeNull();
+    // Mark the row: a round that rewrote the same deferral would overwrite the mark.
+    await env.database.db.update(bids).set({ detail: 'marker' }).where(eq(bids.id, bidId));
+    await loop.runRound();
+    expect((await stored()).detail).toBe('marker');
+    // Another loop (another process, or after a restart) has no record of it and writes its deferral.
+    await loopFor(svc).runRound();
+    expect(await stored()).toEqual(first);
+    await call(svc.app, 'DELETE', `/bids/${bidId}`, { token: client.apiKey });
   });
 });
