@@ -180,7 +180,11 @@ export const ledger = pgTable(
       .references(() => instances.id),
     reason: text('reason').notNull(),
   },
-  (t) => [index('ledger_client_idx').on(t.clientId)],
+  (t) => [
+    index('ledger_client_idx').on(t.clientId),
+    // The clearing round reads only priority reductions recent enough to still count (src/scheduler/snapshot.ts).
+    index('ledger_kind_at_idx').on(t.kind, t.at),
+  ],
 );
 
 /** The first response to a request carrying an Idempotency-Key, replayed on retries. */

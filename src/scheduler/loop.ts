@@ -15,7 +15,7 @@ import { applyPlan, PlanConflict } from './applyPlan.js';
 import { completeFinished } from './completeFinished.js';
 import type { MarketEngine } from './engine.js';
 import { emptyRunnerStats, inlineRoundRunner, type RoundRunner, type RunnerStats } from './roundRunner.js';
-import { readSnapshot, type SnapshotRead } from './snapshot.js';
+import { readSnapshot, type SnapshotOptions, type SnapshotRead } from './snapshot.js';
 import { SnapshotCache } from './snapshotCache.js';
 
 export interface LoopOptions {
@@ -82,13 +82,17 @@ export class ClearingLoop implements RoundTrigger {
   private capacityFree = true;
 
   private readonly runner: RoundRunner;
-  /** What earlier snapshots read, so each round reads only what changed (snapshotCache.ts). */
-  private readonly snapshotCache = new SnapshotCache();
   /** The deferral each still-pending bid records, as this process's last committed round wrote it (applyPlan). */
   private deferrals = new Map<string, string>();
+  private readonly snapshotOptions: SnapshotOptions;
 
   constructor(private readonly options: LoopOptions) {
     this.runner = options.runner ?? inlineRoundRunner(options.engine);
+    this.snapshotOptions = {
+      historySamples: options.historySamples,
+      ledgerHalfLifeSeconds: options.engine.config.priorityReductionHalfLifeSeconds,
+      cache: new SnapshotCache(),
+    };
   }
 
   start(): void {
@@ -180,7 +184,7 @@ export class ClearingLoop implements RoundTrigger {
           const token = statusCache?.token() ?? 0;
           const readAt = statusCache?.now() ?? 0;
           const begun = performance.now();
-          const read = await db.transaction((tx) => readSnapshot(tx, now, this.options.historySamples, this.snapshotCache), {
+          const read = await db.transaction((tx) => readSnapshot(tx, now, this.snapshotOptions), {
             isolationLevel: 'repeatable read',
             accessMode: 'read only',
           });

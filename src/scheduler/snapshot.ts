@@ -8,7 +8,7 @@
  * profiles not seen before. Everything is read in the caller's one transaction (repeatable read), so the snapshot is
  * one committed state whatever the cache held.
  */
-import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { bids, feedback, instances, ledger, nodes, profiles } from '../db/schema.js';
 import type {
@@ -224,19 +224,40 @@ async function readPendingBids(db: Executor, cache: SnapshotCache): Promise<Pend
 }
 
 /**
- * Reads the round's snapshot in the caller's transaction. `cache` carries what earlier rounds read (see
- * snapshotCache.ts); without one everything is read.
+ * Half-lives after which a priority reduction is left out of the snapshot: it then counts for less than 2⁻³⁰ of its
+ * amount (under 1e-7 priority points for the largest reduction a bid can carry) and of one violation.
  */
-export async function readSnapshot(
-  db: Executor,
-  now: number,
-  historySamples: number,
-  cache: SnapshotCache = new SnapshotCache(),
-): Promise<SnapshotRead> {
+export const LEDGER_HALF_LIVES = 30;
+
+export interface SnapshotOptions {
+  /** Recent feedback samples per instance (config `historySamples`). */
+  historySamples: number;
+  /** The engine's `priorityReductionHalfLifeSeconds`, which bounds the ledger read (LEDGER_HALF_LIVES). */
+  ledgerHalfLifeSeconds: number;
+  /** What earlier rounds read (see snapshotCache.ts); without one everything is read. */
+  cache?: SnapshotCache;
+}
+
+/**
+ * The ledger entries the engine reads: priority reductions (fees never enter a decision: src/market/ledger.ts)
+ * younger than LEDGER_HALF_LIVES half-lives, so the read stays bounded however long the service runs.
+ */
+function readLedger(db: Executor, now: number, halfLifeSeconds: number) {
+  const since = now - LEDGER_HALF_LIVES * halfLifeSeconds * 1000;
+  return db
+    .select()
+    .from(ledger)
+    .where(and(eq(ledger.kind, 'priority_reduction'), gt(ledger.at, since)))
+    .orderBy(asc(ledger.id));
+}
+
+/** Reads the round's snapshot in the caller's transaction. */
+export async function readSnapshot(db: Executor, now: number, options: SnapshotOptions): Promise<SnapshotRead> {
+  const { historySamples, cache = new SnapshotCache() } = options;
   const nodeRows = await db.select().from(nodes).where(isNull(nodes.removedAt)).orderBy(asc(nodes.id));
   const { keys, live, running, historyRead } = await readInstances(db, historySamples, cache);
   const pending = await readPendingBids(db, cache);
-  const ledgerRows = await db.select().from(ledger).orderBy(asc(ledger.id));
+  const ledgerRows = await readLedger(db, now, options.ledgerHalfLifeSeconds);
   cache.retain(new Set(keys.map((k) => k.id)), new Set(pending.map((b) => b.id)));
 
   const entries: LedgerEntry[] = ledgerRows.map((l) => ({

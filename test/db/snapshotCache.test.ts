@@ -7,19 +7,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { bids, feedback, instances } from '../../src/db/schema.js';
-import { readSnapshot, type SnapshotRead } from '../../src/scheduler/snapshot.js';
+import { bids, feedback, instances, ledger } from '../../src/db/schema.js';
+import { LEDGER_HALF_LIVES, readSnapshot, type SnapshotRead } from '../../src/scheduler/snapshot.js';
 import { SnapshotCache } from '../../src/scheduler/snapshotCache.js';
 import { driverName } from '../helpers/database.js';
 import { smallNodes, webProfile } from '../helpers/fixtures.js';
-import { call, loopFor, useTestService } from '../helpers/service.js';
+import { call, loopFor, snapshotOptions, useTestService } from '../helpers/service.js';
 
 const env = useTestService(async (s) => {
   for (const n of smallNodes(3, 'sc')) expect((await call(s.app, 'POST', '/nodes', { token: s.operatorToken, body: n })).status).toBe(201);
 });
 
 const read = (cache?: SnapshotCache, historySamples = 60): Promise<SnapshotRead> =>
-  env.database.db.transaction((tx) => readSnapshot(tx, env.svc.clock.now(), historySamples, cache), {
+  env.database.db.transaction((tx) => readSnapshot(tx, env.svc.clock.now(), snapshotOptions(env.svc, cache, historySamples)), {
     isolationLevel: 'repeatable read',
     accessMode: 'read only',
   });
@@ -40,6 +40,17 @@ async function feedbackFor(apiKey: string, instanceId: string, minutesAgo: numbe
   const samples = minutesAgo.map((m, i) => ({ at: new Date(now - m * 60_000).toISOString(), cpu: 1 + i / 10, memory: 1500, network: 50 }));
   const res = await call(env.svc.app, 'POST', '/provide_runtime_feedback', { token: apiKey, body: { instanceId, samples } });
   expect(res.status).toBe(202);
+}
+
+/** A new client with one instance placed by a round, and that instance as the snapshot reads it. */
+async function placedInstance() {
+  const { svc } = env;
+  const client = await svc.newClient();
+  const profile = await call(svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() });
+  await call(svc.app, 'POST', '/submit_bid', { token: client.apiKey, body: { profileId: profile.body.profileId, price: 5 } });
+  await svc.round();
+  const [mine] = (await read()).live.filter((l) => l.row.clientId === client.clientId);
+  return { client, mine: mine! };
 }
 
 describe(`incremental snapshot read on ${driverName}`, () => {
@@ -122,14 +133,10 @@ describe(`incremental snapshot read on ${driverName}`, () => {
   it('keeps the history window at the configured size, and reads none when it is 0', async () => {
     const { svc } = env;
     const cache = new SnapshotCache();
-    const client = await svc.newClient();
-    const profile = await call(svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() });
-    await call(svc.app, 'POST', '/submit_bid', { token: client.apiKey, body: { profileId: profile.body.profileId, price: 5 } });
-    await svc.round();
-    const [mine] = (await read()).live.filter((l) => l.row.clientId === client.clientId);
-    await feedbackFor(client.apiKey, mine!.row.id, [5, 4, 3, 2, 1]);
+    const { client, mine } = await placedInstance();
+    await feedbackFor(client.apiKey, mine.row.id, [5, 4, 3, 2, 1]);
     const three = await expectSameAsFresh(cache, 3);
-    const history = three.snapshot.instances.find((i) => i.id === mine!.row.id)!.history;
+    const history = three.snapshot.instances.find((i) => i.id === mine.row.id)!.history;
     expect(history.map((h) => h.cpu)).toEqual([1.2, 1.3, 1.4]);
     const none = await expectSameAsFresh(new SnapshotCache(), 0);
     expect(none.historyRead).toBe(false);
@@ -140,12 +147,8 @@ describe(`incremental snapshot read on ${driverName}`, () => {
 describe(`feedback counts on ${driverName}`, () => {
   it('counts every stored sample on the instance, and the migration backfills existing counts', async () => {
     const { svc } = env;
-    const client = await svc.newClient();
-    const profile = await call(svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() });
-    await call(svc.app, 'POST', '/submit_bid', { token: client.apiKey, body: { profileId: profile.body.profileId, price: 5 } });
-    await svc.round();
-    const [mine] = (await read()).live.filter((l) => l.row.clientId === client.clientId);
-    const id = mine!.row.id;
+    const { client, mine } = await placedInstance();
+    const id = mine.row.id;
     await feedbackFor(client.apiKey, id, [3, 2, 1]);
     const countOf = async () => (await env.database.db.select({ n: instances.feedbackCount }).from(instances).where(eq(instances.id, id)))[0]!.n;
     expect(await countOf()).toBe(3);
@@ -185,5 +188,24 @@ describe(`deferred bids on ${driverName}`, () => {
     await loopFor(svc).runRound();
     expect(await stored()).toEqual(first);
     await call(svc.app, 'DELETE', `/bids/${bidId}`, { token: client.apiKey });
+  });
+});
+
+describe(`ledger read on ${driverName}`, () => {
+  it('holds the priority reductions that still count, not fees or reductions decayed to nothing', async () => {
+    const { svc } = env;
+    const { client, mine } = await placedInstance();
+    const now = svc.clock.now();
+    const halfLifeMs = svc.ctx.engine.config.priorityReductionHalfLifeSeconds * 1000;
+    const entry = (kind: 'fee' | 'priority_reduction', ageMs: number, amount: number) => ({
+      clientId: client.clientId, kind, amount, at: now - ageMs, instanceId: mine.row.id, reason: 'profile_violation',
+    });
+    await env.database.db.insert(ledger).values([
+      entry('priority_reduction', LEDGER_HALF_LIVES * halfLifeMs + 1, 40), // counts for 2⁻³⁰ of 40 points: left out
+      entry('priority_reduction', 2 * halfLifeMs, 20), // still 5 points
+      entry('fee', 1000, 3), // fees never enter a decision
+    ]);
+    const mineInLedger = (await read()).snapshot.ledger.filter((e) => e.clientId === client.clientId);
+    expect(mineInLedger).toEqual([expect.objectContaining({ kind: 'priority_reduction', amount: 20, at: now - 2 * halfLifeMs })]);
   });
 });

@@ -10,6 +10,7 @@ import type { Database } from '../../src/db/database.js';
 import { ModelRegistry } from '../../src/model/registry.js';
 import { ClearingLoop, type LoopOptions } from '../../src/scheduler/loop.js';
 import { readSnapshot } from '../../src/scheduler/snapshot.js';
+import type { SnapshotCache } from '../../src/scheduler/snapshotCache.js';
 import { bindMarketEngine, statisticalModels } from '../../src/scheduler/marketEngine.js';
 import { noRoundTrigger, randomId, type ServiceContext } from '../../src/service/context.js';
 import { createClient } from '../../src/service/createClient.js';
@@ -102,9 +103,16 @@ export function loopFor(svc: TestService, options: Partial<LoopOptions> = {}): C
   });
 }
 
+/** readSnapshot's options as the service's loop uses them (without a cache unless given one). */
+export const snapshotOptions = (svc: TestService, cache?: SnapshotCache, historySamples = 60) => ({
+  historySamples,
+  ledgerHalfLifeSeconds: svc.ctx.engine.config.priorityReductionHalfLifeSeconds,
+  ...(cache ? { cache } : {}),
+});
+
 /** Reads a snapshot now and computes its plan inline (seed 1), without applying it. */
 export async function planNow(svc: TestService) {
-  const read = await svc.ctx.db.transaction((tx) => readSnapshot(tx, svc.clock.now(), 60));
+  const read = await svc.ctx.db.transaction((tx) => readSnapshot(tx, svc.clock.now(), snapshotOptions(svc)));
   const models = svc.ctx.predictions.current();
   const plan = svc.ctx.engine.clearRound(read.snapshot, {
     predictor: models.predictor,
