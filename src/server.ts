@@ -57,10 +57,11 @@ export async function startServer({ config, logger, engine, predictions, models 
     principals: new BoundedCache(),
     profileOwners: new BoundedCache(),
     statusCache: new StatusCache(config.statusCacheMs),
-    rounds: { bidArrived: () => loopRef.loop?.bidArrived() },
+    rounds: { bidArrived: () => loopRef.loop?.bidArrived(), capacityFreed: () => loopRef.loop?.capacityFreed() },
     ...(models ? { models } : {}),
   };
 
+  metrics.countStatusReads(ctx.statusCache);
   const { generated } = await ensureOperatorToken({ ctx, configured: config.adminToken });
   if (generated) {
     // Printed once on purpose: only its hash is stored, so this is the operator's one chance to copy it.
@@ -85,7 +86,7 @@ export async function startServer({ config, logger, engine, predictions, models 
     logger,
     metrics,
     newId: randomId,
-    onRoundEnd: () => ctx.statusCache.clear(),
+    statusCache: ctx.statusCache,
   });
   loopRef.loop = loop;
 
