@@ -19,10 +19,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FEATURE_NAMES, FEATURE_SPEC_VERSION, OUTPUT_NAMES } from '../src/features/spec.js';
 import { INTERFERENCE_FEATURE_NAMES } from '../src/features/interference.js';
-import { loadConfig } from '../src/config/index.js';
-import { openDatabase } from '../src/db/database.js';
 import { saveLayersModel } from '../src/model/artifacts.js';
-import { listModelVersionRows, recordModelActivation, registerModelVersion } from '../src/model/versionTable.js';
+import { activeModelVersion, recordModelActivation, registerModelVersion } from '../src/model/versionTable.js';
+import { openServiceDatabase } from '../src/model/serviceDatabase.js';
 import { loadVersion, type LoadedVersion } from '../src/model/loaded-version.js';
 import { readActivePointer, writeActivePointer } from '../src/model/registry.js';
 import type { Database } from '../src/db/database.js';
@@ -43,20 +42,13 @@ export const DEFAULT_TRACE = 'bitbrains:data/bitbrains-rnd-2013-07-sample.tar.gz
 /** fitInterference's minimum; with fewer feedback observations carrying slowdown, the head trains on synthetic ones. */
 const MIN_FEEDBACK_OBSERVATIONS = 50;
 
-/** The service's database, opened as `npm start` opens it. */
-async function openServiceDatabase(): Promise<Database> {
-  const config = loadConfig();
-  return openDatabase(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir });
-}
-
 /**
- * The version to compare against: the one active.json names (what a service on this folder serves at start; the CLI
- * `models activate` writes only the pointer), else the one model_versions marks active.
+ * The version to compare against: the one model_versions marks active (what every service on this database serves,
+ * see src/model/activeVersionSync.ts), else the one active.json names (what a service on this folder serves at start
+ * when no activation is recorded).
  */
 async function activeVersionOf(database: Database, modelsDir: string): Promise<string | null> {
-  const pointer = await readActivePointer(modelsDir);
-  if (pointer !== null) return pointer;
-  return (await listModelVersionRows(database.db)).find((r) => r.active)?.version ?? null;
+  return (await activeModelVersion(database.db)) ?? (await readActivePointer(modelsDir));
 }
 
 function gitCommit(): string | null {
@@ -261,7 +253,7 @@ async function activateIfNoWorse(
   }
   await writeActivePointer(modelsDir, manifest.version);
   await recordModelActivation(database.db, manifest, dir);
-  log(`${manifest.version} is active in ${modelsDir}/active.json and model_versions; a running service serves it after POST /models/${manifest.version}/activate or a restart`);
+  log(`${manifest.version} is active in model_versions and ${modelsDir}/active.json; running services on this database swap it in within seconds`);
 }
 
 main().catch((error: unknown) => {
