@@ -1,10 +1,14 @@
 /**
- * `npm run train -- [--trace bitbrains:<path>] [--out models] [--split temporal|instance] [--epochs N]
- *   [--batch-size B] [--stride-minutes M] [--interference-feedback file.jsonl] [--version name] [--register]
- *   [--from-db [--activate-if-better]]`
+ * `npm run train -- [--trace bitbrains:<path>] [--out models] [--split temporal|instance|development] [--epochs N]
+ *   [--batch-size B] [--stride-minutes M] [--calibration drift|nominal] [--interference-feedback file.jsonl]
+ *   [--version name] [--register] [--from-db [--activate-if-better]]`
  *
- * Trains the utilization network and the interference head, scores the model against every baseline on the
- * held-out split, and writes an immutable `models/<version>/` (never overwrites one).
+ * Trains the utilization network and the interference head, calibrates the quantile heads (training/calibration.ts:
+ * `drift` by default for a temporal split, which first fits the same network on the development split of the
+ * training period; `nominal` for the instance split), calibrates every baseline by the same rule, scores the model,
+ * the baselines and the calibrated baselines once on the held-out split, and writes an immutable
+ * `models/<version>/` (never overwrites one). `--split development` runs the whole procedure inside the training
+ * period (its "test" days precede the real test days), for making choices without reading the test split.
  *
  * `--from-db` adds the service's stored runtime feedback (DATABASE_URL, else the PGlite folder PARLEY_DATA_DIR, as
  * `npm start` opens it): feedback series become training instances, feedback with `slowdown` trains the
@@ -31,12 +35,14 @@ import { parseTraceRef } from '../src/traces/open.js';
 import { evaluateRows, type EvaluationReport } from './evaluation.js';
 import { readFeedbackTraining, type FeedbackTrainingData } from './feedback.js';
 import { compareForPromotion } from './promotion.js';
-import { DEFAULT_FIT, fitUtilization } from './fit-utilization.js';
+import { DEFAULT_FIT, fitUtilization, type FitOptions, type FittedUtilization } from './fit-utilization.js';
+import { calibrate, calibrateBaselines, CALIBRATION_RULES, type CalibrationRule } from './calibration.js';
+import { UtilizationNetwork } from '../src/model/utilization.js';
 import { fitInterference, readObservations, synthesizeObservations } from './fit-interference.js';
 import { loadDataset } from './load.js';
 import { mulberry32 } from './random.js';
 import { formatTable } from './report.js';
-import { SPLITS, splitDataset, type SplitKind } from './split.js';
+import { innerSplit, SPLITS, splitDataset, type SplitKind } from './split.js';
 
 export const DEFAULT_TRACE = 'bitbrains:data/bitbrains-rnd-2013-07-sample.tar.gz';
 /** fitInterference's minimum; with fewer feedback observations carrying slowdown, the head trains on synthetic ones. */
@@ -80,6 +86,7 @@ async function main(): Promise<void> {
       register: { type: 'boolean', default: false },
       'from-db': { type: 'boolean', default: false },
       'activate-if-better': { type: 'boolean', default: false },
+      calibration: { type: 'string' },
     },
   });
   const fromDb = values['from-db'];
@@ -92,6 +99,11 @@ async function main(): Promise<void> {
   const split = (values.split ?? (fromDb ? 'instance' : 'temporal')) as SplitKind;
   if (!SPLITS.includes(split)) throw new Error(`--split must be one of ${SPLITS.join(', ')}`);
   if (fromDb && split === 'temporal') throw new Error('--from-db needs --split instance: trace and feedback periods are years apart');
+  // Instances held out by hash are exchangeable with the validation instances: nominal split-conformal is valid.
+  // Days held out in time are not: the drift rule measures how coverage holds up on later days.
+  const calibrationRule = (values.calibration ?? (split === 'instance' ? 'nominal' : 'drift')) as CalibrationRule;
+  if (!CALIBRATION_RULES.includes(calibrationRule)) throw new Error(`--calibration must be one of ${CALIBRATION_RULES.join(', ')}`);
+  if (calibrationRule === 'drift' && split === 'instance') throw new Error('--calibration drift needs a temporal split');
   const ref = parseTraceRef(values.trace);
   const backend = await initTfBackend(log);
   const version = values.version ?? versionName(new Date());
@@ -110,14 +122,31 @@ async function main(): Promise<void> {
     const parts = splitDataset(dataset, split);
     log(`split ${split}: fit ${parts.fit.length}, validation ${parts.validation.length}, test ${parts.test.length} examples`);
     const seed = Number(values.seed);
-    const fitted = await fitUtilization(dataset, parts, {
-      ...DEFAULT_FIT,
-      epochs: Number(values.epochs),
-      batchSize: Number(values['batch-size']),
-      seed,
-      log,
-    });
-    const report = evaluateRows(dataset, parts.test, split, { version, network: fitted.network });
+    const fitOptions: FitOptions = { ...DEFAULT_FIT, epochs: Number(values.epochs), batchSize: Number(values['batch-size']), seed, log };
+    // The drift rule needs the same network fitted on the development split (inside the training period) first.
+    let development: FittedUtilization | null = null;
+    if (calibrationRule === 'drift') {
+      const dev = innerSplit(dataset, parts);
+      log(
+        `calibration rule drift: first the development split of the training period (fit ${dev.fit.length}, validation ` +
+          `${dev.validation.length}, test ${dev.test.length} examples, cutoff ${new Date(dev.cutoff!).toISOString()})`,
+      );
+      development = await fitUtilization(dataset, dev, { ...fitOptions, log: (line) => log(`development: ${line}`) });
+    }
+    const fitted = await fitUtilization(dataset, parts, fitOptions);
+    const calibration = calibrate(dataset, parts, calibrationRule, fitted.ratios, development?.ratios ?? null);
+    development?.network.dispose();
+    const network = new UtilizationNetwork(fitted.network.model, { normalization: fitted.normalization, calibration: calibration.shifts });
+    log(
+      `calibration (${calibrationRule}): levels ${calibration.levels.map((l) => l.toFixed(4)).join(' ')}; shifts (ratio units) ` +
+        `${calibration.shifts.map((c) => c.toFixed(4)).join(' ')}` +
+        (calibration.developmentCoverageAtNominal
+          ? `; development test coverage at nominal ${calibration.developmentCoverageAtNominal.map((c) => c.toFixed(4)).join(' ')}`
+          : ''),
+    );
+    const baselineCalibration = calibrateBaselines(dataset, parts, calibrationRule);
+    log(`calibrated every baseline by the same rule on the same validation${calibrationRule === 'drift' ? ' and development' : ''} rows; scoring the test split once`);
+    const report = evaluateRows(dataset, parts.test, split, { version, network }, baselineCalibration);
     console.log(formatTable(report));
 
     const feedbackPath = values['interference-feedback'];
@@ -154,7 +183,7 @@ async function main(): Promise<void> {
       featureSpec: { version: FEATURE_SPEC_VERSION, names: [...FEATURE_NAMES] },
       outputs: [...OUTPUT_NAMES],
       normalization: fitted.normalization,
-      calibration: fitted.calibration,
+      calibration: calibration.shifts,
       utilization: { path: 'utilization/model.json' },
       interference: {
         path: 'interference/model.json',
@@ -181,6 +210,12 @@ async function main(): Promise<void> {
         epochsRequested: Number(values.epochs),
         epochs: fitted.epochs,
         fitExamples: fitted.fitExamples,
+        calibration: {
+          rule: calibrationRule,
+          levels: calibration.levels,
+          ...(calibration.developmentCoverageAtNominal ? { developmentCoverageAtNominal: calibration.developmentCoverageAtNominal } : {}),
+          ...(development ? { developmentEpochs: development.epochs.length } : {}),
+        },
         validationExamples: parts.validation.length,
         meanScale: fitted.meanScale,
         interference: {
@@ -204,7 +239,7 @@ async function main(): Promise<void> {
     }
     if (autoActivate) {
       const scoreOnHoldout = (active: LoadedVersion) =>
-        evaluateRows(dataset, parts.test, split, { version: active.version, network: active.predictor.network });
+        evaluateRows(dataset, parts.test, split, { version: active.version, network: active.predictor.network }, baselineCalibration);
       await activateIfNoWorse(database!, values.out, manifest, dir, report, scoreOnHoldout, log);
     }
     console.log(version);
