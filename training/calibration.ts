@@ -3,24 +3,16 @@
  * (the "calibrated baselines" of the evaluation). A shift per quantile head and resource, in ratio-to-scale units, is
  * added to the raw prediction (src/model/utilization.ts `calibrateRatios`); mean heads are not shifted.
  *
- * Rules, fixed before any test row is scored and never looking at one:
- * - `nominal`: the shift is the split-conformal quantile, at the nominal level (0.95 for p95, 0.99 for p99), of the
- *   residuals (realized sample − prediction) of every horizon sample of the validation rows.
- * - `drift` (temporal splits): the validation days precede the test days, and coverage measured on them can
- *   overstate coverage on the days after (drift, or a validation block that falls on quieter days of the week). The
- *   rule measures that inside the training period: on the development split (the temporal split of the training
- *   period alone, training/split.ts `innerSplit`) the predictor as fitted there is calibrated on the development
- *   validation block, and the level L is the smallest at which that calibration covers the nominal share of the
- *   development test block's samples (never below nominal). The final shift is the conformal quantile at L of the
- *   real validation residuals. Test data plays no part; the development test block lies inside the training period.
+ * The rule, fixed before any test row is scored and never looking at one: the shift is the split-conformal
+ * quantile, at the nominal level (0.95 for p95, 0.99 for p99), of the residuals (realized sample − prediction) of
+ * every horizon sample of the validation rows. What makes it hold on later days is the validation block itself:
+ * on a temporal split it is the last whole week of the training period (training/split.ts), because a block of a
+ * few days that falls on a weekend under-covers the weekdays after it (docs/model-card.md, development split).
  */
 import { OUTPUT_NAMES, RESOURCE_ORDER } from '../src/features/spec.js';
 import { BASELINE_NAMES } from './baselines.js';
 import { HORIZON_SLOTS, TARGET_WIDTH, type Dataset } from './dataset.js';
-import { innerSplit, type Split } from './split.js';
-
-export const CALIBRATION_RULES = ['nominal', 'drift'] as const;
-export type CalibrationRule = (typeof CALIBRATION_RULES)[number];
+import type { Split } from './split.js';
 
 /** The quantile heads a conformal shift calibrates (OUTPUT_HEADS index, nominal level). */
 export const QUANTILE_HEADS = [
@@ -30,12 +22,14 @@ export const QUANTILE_HEADS = [
 
 /** How a predictor was calibrated; per output in OUTPUT_NAMES order (mean heads: level 0, shift 0). */
 export interface Calibration {
-  rule: CalibrationRule;
+  rule: 'split-conformal, nominal level, validation rows';
   levels: number[];
   shifts: number[];
-  /** Drift rule: the development test block's coverage under nominal calibration on the development validation block. */
-  developmentCoverageAtNominal?: number[];
+  /** Validation rows and horizon samples the shifts come from. */
+  validationRows: number;
 }
+
+export const CALIBRATION_RULE: Calibration['rule'] = 'split-conformal, nominal level, validation rows';
 
 /** A predictor's uncalibrated estimates for rows, in ratio-to-scale units (rows × TARGET_WIDTH). */
 export type RatioSource = (rows: Int32Array) => ArrayLike<number>;
@@ -65,26 +59,6 @@ export function coverageAt(sortedResiduals: Float64Array, shift: number): number
 }
 
 /**
- * The smallest level L ≥ nominal whose conformal shift on `validation` residuals covers at least the nominal share of
- * the `later` residuals (both sorted).
- */
-export function driftLevel(validation: Float64Array, later: Float64Array, nominal: number): number {
-  const n = validation.length;
-  if (n === 0 || later.length === 0) return nominal;
-  // The smallest shift that covers the nominal share of the later samples…
-  const needed = later[Math.max(0, Math.ceil(later.length * nominal) - 1)]!;
-  // …and the smallest level whose conformal quantile reaches it: rank i + 1 of n + 1.
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (validation[mid]! < needed) lo = mid + 1;
-    else hi = mid;
-  }
-  return Math.max(nominal, Math.min(1, (lo + 1) / (n + 1)));
-}
-
-/**
  * Residuals (realized sample − predicted quantile, in ratio-to-scale units) of one resource's quantile head over
  * every horizon sample of `rows`, sorted. `ratios` holds the rows' raw predictions (rows × TARGET_WIDTH).
  */
@@ -102,48 +76,19 @@ export function headResiduals(dataset: Dataset, rows: Int32Array, ratios: ArrayL
   return out.sort();
 }
 
-/**
- * Calibrates one predictor for a split. `current` gives its estimates as fitted for `parts` (its shifts come from
- * `parts.validation`); `development`, for the drift rule, gives its estimates as fitted on the development split of
- * `parts` (the same predictor fitted on less data; for a baseline, the same function).
- */
-export function calibrate(
-  dataset: Dataset,
-  parts: Split,
-  rule: CalibrationRule,
-  current: RatioSource,
-  development: RatioSource | null = null,
-): Calibration {
+/** Calibrates one predictor on `parts.validation`; `ratios` gives its raw estimates for dataset rows. */
+export function calibrate(dataset: Dataset, parts: Split, ratios: RatioSource): Calibration {
+  if (parts.validation.length === 0) throw new Error('no validation rows to calibrate on');
   const levels = new Array<number>(OUTPUT_NAMES.length).fill(0);
   const shifts = new Array<number>(OUTPUT_NAMES.length).fill(0);
-  let developmentCoverageAtNominal: number[] | undefined;
-  if (rule === 'drift') {
-    if (!development) throw new Error('the drift rule needs the predictor as fitted on the development split');
-    const dev = innerSplit(dataset, parts);
-    if (dev.validation.length === 0 || dev.test.length === 0) throw new Error('the development split has no validation or test rows');
-    const devValidation = development(dev.validation);
-    const devTest = development(dev.test);
-    developmentCoverageAtNominal = new Array<number>(OUTPUT_NAMES.length).fill(1);
-    RESOURCE_ORDER.forEach((_, r) => {
-      for (const [head, nominal] of QUANTILE_HEADS) {
-        const v = headResiduals(dataset, dev.validation, devValidation, r, head);
-        const t = headResiduals(dataset, dev.test, devTest, r, head);
-        levels[r * 3 + head] = driftLevel(v, t, nominal);
-        developmentCoverageAtNominal![r * 3 + head] = coverageAt(t, conformalQuantile(v, nominal));
-      }
-    });
-  } else {
-    RESOURCE_ORDER.forEach((_, r) => {
-      for (const [head, nominal] of QUANTILE_HEADS) levels[r * 3 + head] = nominal;
-    });
-  }
-  const validation = current(parts.validation);
+  const validation = ratios(parts.validation);
   RESOURCE_ORDER.forEach((_, r) => {
-    for (const [head] of QUANTILE_HEADS) {
-      shifts[r * 3 + head] = conformalQuantile(headResiduals(dataset, parts.validation, validation, r, head), levels[r * 3 + head]!);
+    for (const [head, nominal] of QUANTILE_HEADS) {
+      levels[r * 3 + head] = nominal;
+      shifts[r * 3 + head] = conformalQuantile(headResiduals(dataset, parts.validation, validation, r, head), nominal);
     }
   });
-  return { rule, levels, shifts, ...(developmentCoverageAtNominal ? { developmentCoverageAtNominal } : {}) };
+  return { rule: CALIBRATION_RULE, levels, shifts, validationRows: parts.validation.length };
 }
 
 /** A baseline's estimates for `rows` in ratio-to-scale units (rows × TARGET_WIDTH), as the model's heads are. */
@@ -157,12 +102,7 @@ export function baselineRatios(dataset: Dataset, name: string, rows: Int32Array)
   return out;
 }
 
-/** Every baseline calibrated by the same rule as the model, on the same validation (and development) rows. */
-export function calibrateBaselines(dataset: Dataset, parts: Split, rule: CalibrationRule): Record<string, Calibration> {
-  return Object.fromEntries(
-    BASELINE_NAMES.map((name) => {
-      const source: RatioSource = (rows) => baselineRatios(dataset, name, rows);
-      return [name, calibrate(dataset, parts, rule, source, source)];
-    }),
-  );
+/** Every baseline calibrated by the same rule as the model, on the same validation rows. */
+export function calibrateBaselines(dataset: Dataset, parts: Split): Record<string, Calibration> {
+  return Object.fromEntries(BASELINE_NAMES.map((name) => [name, calibrate(dataset, parts, (rows) => baselineRatios(dataset, name, rows))]));
 }

@@ -5,9 +5,8 @@
  * Scores the active (or a named) model, every baseline and every calibrated baseline on a trace, with a temporal
  * split (the later 30 % of the days) and a split by instance (1 in 5 instances by hash). Rows the model was trained
  * on (its manifest lists the instances and the last training time) are excluded, so a model is never scored on its
- * training data. The baselines are calibrated as training calibrates the model (training/calibration.ts: `drift`
- * on the temporal split, `nominal` on the instance split) on this trace's validation (and development) rows; the
- * model keeps the calibration it was trained with.
+ * training data. The baselines are calibrated as training calibrates the model (training/calibration.ts) on this
+ * trace's validation rows; the model keeps the calibration it was trained with.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -69,8 +68,7 @@ async function main(): Promise<void> {
     log(`${kind} split: ${rows.length} test examples the model has not seen`);
     const model = loaded ? { version: loaded.version, network: loaded.predictor.network } : null;
     // The baselines get the calibration procedure training gives the model, on this trace's validation rows.
-    const rule = kind === 'instance' ? 'nominal' : 'drift';
-    reports.push(evaluateRows(dataset, rows, kind, model, calibrateBaselines(dataset, parts, rule)));
+    reports.push(evaluateRows(dataset, rows, kind, model, calibrateBaselines(dataset, parts)));
   }
   for (const report of reports) {
     const path = reports.length > 1 ? values.svg.replace(/(\.svg)?$/, `-${report.split}.svg`) : values.svg;

@@ -1,12 +1,11 @@
 /**
  * `npm run train -- [--trace bitbrains:<path>] [--out models] [--split temporal|instance|development] [--epochs N]
- *   [--batch-size B] [--stride-minutes M] [--calibration drift|nominal] [--interference-feedback file.jsonl]
+ *   [--batch-size B] [--hidden 96,48] [--patience P] [--stride-minutes M] [--interference-feedback file.jsonl]
  *   [--version name] [--register] [--from-db [--activate-if-better]]`
  *
- * Trains the utilization network and the interference head, calibrates the quantile heads (training/calibration.ts:
- * `drift` by default for a temporal split, which first fits the same network on the development split of the
- * training period; `nominal` for the instance split), calibrates every baseline by the same rule, scores the model,
- * the baselines and the calibrated baselines once on the held-out split, and writes an immutable
+ * Trains the utilization network and the interference head, calibrates the quantile heads (split-conformal at the
+ * nominal level on the validation rows: training/calibration.ts), calibrates every baseline by the same rule,
+ * scores the model, the baselines and the calibrated baselines once on the held-out split, and writes an immutable
  * `models/<version>/` (never overwrites one). `--split development` runs the whole procedure inside the training
  * period (its "test" days precede the real test days), for making choices without reading the test split.
  *
@@ -35,14 +34,14 @@ import { parseTraceRef } from '../src/traces/open.js';
 import { evaluateRows, type EvaluationReport } from './evaluation.js';
 import { readFeedbackTraining, type FeedbackTrainingData } from './feedback.js';
 import { compareForPromotion } from './promotion.js';
-import { DEFAULT_FIT, fitUtilization, type FitOptions, type FittedUtilization } from './fit-utilization.js';
-import { calibrate, calibrateBaselines, CALIBRATION_RULES, type CalibrationRule } from './calibration.js';
+import { DEFAULT_FIT, fitUtilization, type FitOptions } from './fit-utilization.js';
+import { calibrate, calibrateBaselines } from './calibration.js';
 import { UtilizationNetwork } from '../src/model/utilization.js';
 import { fitInterference, readObservations, synthesizeObservations } from './fit-interference.js';
 import { loadDataset } from './load.js';
 import { mulberry32 } from './random.js';
 import { formatTable } from './report.js';
-import { innerSplit, SPLITS, splitDataset, type SplitKind } from './split.js';
+import { SPLITS, splitDataset, type SplitKind } from './split.js';
 
 export const DEFAULT_TRACE = 'bitbrains:data/bitbrains-rnd-2013-07-sample.tar.gz';
 /** fitInterference's minimum; with fewer feedback observations carrying slowdown, the head trains on synthetic ones. */
@@ -86,7 +85,8 @@ async function main(): Promise<void> {
       register: { type: 'boolean', default: false },
       'from-db': { type: 'boolean', default: false },
       'activate-if-better': { type: 'boolean', default: false },
-      calibration: { type: 'string' },
+      hidden: { type: 'string', default: DEFAULT_FIT.hidden.join(',') },
+      patience: { type: 'string', default: String(DEFAULT_FIT.patience) },
     },
   });
   const fromDb = values['from-db'];
@@ -99,11 +99,6 @@ async function main(): Promise<void> {
   const split = (values.split ?? (fromDb ? 'instance' : 'temporal')) as SplitKind;
   if (!SPLITS.includes(split)) throw new Error(`--split must be one of ${SPLITS.join(', ')}`);
   if (fromDb && split === 'temporal') throw new Error('--from-db needs --split instance: trace and feedback periods are years apart');
-  // Instances held out by hash are exchangeable with the validation instances: nominal split-conformal is valid.
-  // Days held out in time are not: the drift rule measures how coverage holds up on later days.
-  const calibrationRule = (values.calibration ?? (split === 'instance' ? 'nominal' : 'drift')) as CalibrationRule;
-  if (!CALIBRATION_RULES.includes(calibrationRule)) throw new Error(`--calibration must be one of ${CALIBRATION_RULES.join(', ')}`);
-  if (calibrationRule === 'drift' && split === 'instance') throw new Error('--calibration drift needs a temporal split');
   const ref = parseTraceRef(values.trace);
   const backend = await initTfBackend(log);
   const version = values.version ?? versionName(new Date());
@@ -122,30 +117,23 @@ async function main(): Promise<void> {
     const parts = splitDataset(dataset, split);
     log(`split ${split}: fit ${parts.fit.length}, validation ${parts.validation.length}, test ${parts.test.length} examples`);
     const seed = Number(values.seed);
-    const fitOptions: FitOptions = { ...DEFAULT_FIT, epochs: Number(values.epochs), batchSize: Number(values['batch-size']), seed, log };
-    // The drift rule needs the same network fitted on the development split (inside the training period) first.
-    let development: FittedUtilization | null = null;
-    if (calibrationRule === 'drift') {
-      const dev = innerSplit(dataset, parts);
-      log(
-        `calibration rule drift: first the development split of the training period (fit ${dev.fit.length}, validation ` +
-          `${dev.validation.length}, test ${dev.test.length} examples, cutoff ${new Date(dev.cutoff!).toISOString()})`,
-      );
-      development = await fitUtilization(dataset, dev, { ...fitOptions, log: (line) => log(`development: ${line}`) });
-    }
+    const hidden = values.hidden.split(',').map(Number);
+    if (hidden.length === 0 || !hidden.every((u) => Number.isInteger(u) && u > 0)) throw new Error('--hidden must list layer sizes, e.g. 256,128');
+    const fitOptions: FitOptions = {
+      ...DEFAULT_FIT,
+      epochs: Number(values.epochs),
+      batchSize: Number(values['batch-size']),
+      patience: Number(values.patience),
+      hidden,
+      seed,
+      log,
+    };
     const fitted = await fitUtilization(dataset, parts, fitOptions);
-    const calibration = calibrate(dataset, parts, calibrationRule, fitted.ratios, development?.ratios ?? null);
-    development?.network.dispose();
+    const calibration = calibrate(dataset, parts, fitted.ratios);
     const network = new UtilizationNetwork(fitted.network.model, { normalization: fitted.normalization, calibration: calibration.shifts });
-    log(
-      `calibration (${calibrationRule}): levels ${calibration.levels.map((l) => l.toFixed(4)).join(' ')}; shifts (ratio units) ` +
-        `${calibration.shifts.map((c) => c.toFixed(4)).join(' ')}` +
-        (calibration.developmentCoverageAtNominal
-          ? `; development test coverage at nominal ${calibration.developmentCoverageAtNominal.map((c) => c.toFixed(4)).join(' ')}`
-          : ''),
-    );
-    const baselineCalibration = calibrateBaselines(dataset, parts, calibrationRule);
-    log(`calibrated every baseline by the same rule on the same validation${calibrationRule === 'drift' ? ' and development' : ''} rows; scoring the test split once`);
+    log(`calibration (${calibration.rule}, ${calibration.validationRows} rows): shifts (ratio units) ${calibration.shifts.map((c) => c.toFixed(4)).join(' ')}`);
+    const baselineCalibration = calibrateBaselines(dataset, parts);
+    log('calibrated every baseline by the same rule on the same validation rows; scoring the test split once');
     const report = evaluateRows(dataset, parts.test, split, { version, network }, baselineCalibration);
     console.log(formatTable(report));
 
@@ -207,15 +195,12 @@ async function main(): Promise<void> {
         backend,
         ...DEFAULT_FIT,
         batchSize: Number(values['batch-size']),
+        patience: fitOptions.patience,
+        hidden: fitOptions.hidden,
         epochsRequested: Number(values.epochs),
         epochs: fitted.epochs,
         fitExamples: fitted.fitExamples,
-        calibration: {
-          rule: calibrationRule,
-          levels: calibration.levels,
-          ...(calibration.developmentCoverageAtNominal ? { developmentCoverageAtNominal: calibration.developmentCoverageAtNominal } : {}),
-          ...(development ? { developmentEpochs: development.epochs.length } : {}),
-        },
+        calibration: { rule: calibration.rule, levels: calibration.levels, validationRows: calibration.validationRows },
         validationExamples: parts.validation.length,
         meanScale: fitted.meanScale,
         interference: {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildDataset, HORIZON_SLOTS, TARGET_WIDTH, type Dataset } from '../../training/dataset.js';
-import { baselineRatios, calibrate, calibrateBaselines, conformalQuantile, coverageAt, driftLevel, headResiduals } from '../../training/calibration.js';
+import { baselineRatios, calibrate, calibrateBaselines, conformalQuantile, coverageAt } from '../../training/calibration.js';
 import { calibratedBaselinePredictions, evaluateRows, verdicts } from '../../training/evaluation.js';
 import { scorePredictions } from '../../training/metrics.js';
-import { innerSplit, splitDataset } from '../../training/split.js';
+import { splitDataset, validationSpan } from '../../training/split.js';
 import type { TraceInstance } from '../../src/traces/index.js';
 
 const sorted = (values: number[]) => Float64Array.from(values).sort();
@@ -24,37 +24,16 @@ describe('split-conformal quantile', () => {
     expect(coverageAt(r, 5)).toBe(1);
   });
 
-  it('driftLevel: the smallest level whose validation shift covers the nominal share of later residuals', () => {
-    const validation = sorted(Array.from({ length: 999 }, (_, i) => i / 1000)); // 0 … 0.998
-    // Later residuals are 2 % larger: nominal calibration on validation under-covers them.
-    const later = sorted(Array.from({ length: 1000 }, (_, i) => (1.02 * i) / 1000));
-    const nominal = 0.95;
-    const atNominal = conformalQuantile(validation, nominal);
-    expect(coverageAt(later, atNominal)).toBeLessThan(nominal);
-    const level = driftLevel(validation, later, nominal);
-    expect(level).toBeGreaterThan(nominal);
-    expect(coverageAt(later, conformalQuantile(validation, level))).toBeGreaterThanOrEqual(nominal);
-    // One rank lower no longer covers: it is the smallest such level.
-    expect(coverageAt(later, conformalQuantile(validation, level - 1 / 1000))).toBeLessThan(nominal);
-    // Later residuals smaller than validation ones never lower the level below nominal.
-    expect(driftLevel(later, validation, nominal)).toBe(nominal);
-    // Beyond every validation residual: the largest one is the best any level can do.
-    const far = sorted(Array.from({ length: 1000 }, (_, i) => (2 * i) / 1000));
-    expect(conformalQuantile(validation, driftLevel(validation, far, nominal))).toBe(validation[998]);
-  });
 });
 
 const T0 = Date.UTC(2013, 6, 1);
-/**
- * Ten days of hourly-cycling CPU whose noise grows with time, so later days are harder than the validation days
- * before them: what the drift rule exists for.
- */
-async function* growingNoise(): AsyncGenerator<TraceInstance> {
+/** Twenty-three days of noisy CPU on four VMs: a training period long enough for a whole-week validation block. */
+async function* noisy(): AsyncGenerator<TraceInstance> {
   for (let vm = 0; vm < 4; vm++) {
     let seed = 17 + vm;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const samples = Array.from({ length: 10 * 288 }, (_, i) => {
-      const noise = (0.2 + i / 2880) * random();
+    const samples = Array.from({ length: 23 * 288 }, (_, i) => {
+      const noise = 0.5 * random();
       return { at: T0 + i * 300_000, cpu: 1 + noise, memory: 500 + 100 * noise, network: 1 + noise };
     });
     yield { id: `vm${vm}`, format: 'bitbrains', capacity: { cpu: 4, memory: 4096, network: null }, intervalSeconds: 300, samples, hasNetwork: true, hasMemory: true };
@@ -69,34 +48,47 @@ function poisonTest(dataset: Dataset, test: Int32Array): Dataset {
 }
 
 describe('calibration of the model and of the baselines', () => {
-  it('never reads a test row, and the drift rule raises levels when later days are harder', async () => {
-    const dataset = await buildDataset(growingNoise());
+  it('validates on the last whole week of a training period of two weeks or more, else on its last 15 %', async () => {
+    const week = 7 * 86_400_000;
+    expect(validationSpan(14 * 86_400_000)).toBe(week);
+    expect(validationSpan(20 * 86_400_000)).toBe(week);
+    expect(validationSpan(10 * 86_400_000)).toBeCloseTo(1.5 * 86_400_000, 6);
+    const dataset = await buildDataset(noisy());
     const parts = splitDataset(dataset, 'temporal');
-    const dev = innerSplit(dataset, parts);
-    expect(dev.cutoff!).toBeLessThan(parts.cutoff!);
-    expect(Math.max(...Array.from(dev.test, (r) => dataset.at[r]! + 3_600_000))).toBeLessThanOrEqual(parts.cutoff!);
+    const validationTimes = Array.from(parts.validation, (r) => dataset.at[r]!);
+    expect(parts.cutoff! - Math.min(...validationTimes)).toBe(week);
+    expect(Math.max(...validationTimes) + 3_600_000).toBeLessThanOrEqual(parts.cutoff!);
+  });
+
+  it('shifts each quantile head by the nominal conformal quantile of the validation residuals, never reading a test row', async () => {
+    const dataset = await buildDataset(noisy());
+    const parts = splitDataset(dataset, 'temporal');
     const poisoned = poisonTest(dataset, parts.test);
     const source = (rows: Int32Array) => baselineRatios(poisoned, 'last_value', rows);
-    const drift = calibrate(poisoned, parts, 'drift', source, source);
-    const nominal = calibrate(poisoned, parts, 'nominal', source);
-    expect(drift.shifts.every(Number.isFinite)).toBe(true);
-    expect(nominal.levels.filter((l) => l > 0)).toEqual([0.95, 0.99, 0.95, 0.99, 0.95, 0.99]);
-    // CPU p95: the development test block is noisier than its validation block, so the level goes up.
-    expect(drift.developmentCoverageAtNominal![1]).toBeLessThan(0.95);
-    expect(drift.levels[1]).toBeGreaterThan(0.95);
-    expect(drift.shifts[1]).toBeGreaterThan(nominal.shifts[1]!);
+    const calibration = calibrate(poisoned, parts, source);
+    expect(calibration.shifts.every(Number.isFinite)).toBe(true);
+    expect(calibration.levels).toEqual([0, 0.95, 0.99, 0, 0.95, 0.99, 0, 0.95, 0.99]);
+    expect(calibration.validationRows).toBe(parts.validation.length);
     // Mean heads are never shifted.
-    expect([drift.shifts[0], drift.shifts[3], drift.shifts[6]]).toEqual([0, 0, 0]);
+    expect([calibration.shifts[0], calibration.shifts[3], calibration.shifts[6]]).toEqual([0, 0, 0]);
+    // The CPU p95 shift is the ⌈(n + 1)·0.95⌉-th smallest validation residual.
+    const residuals: number[] = [];
+    const ratios = source(parts.validation);
+    parts.validation.forEach((row, i) => {
+      for (let k = 0; k < dataset.horizonCount[row]!; k++) residuals.push(dataset.horizon[row * 3 * HORIZON_SLOTS + k]! / dataset.scales[row * 3]! - ratios[i * TARGET_WIDTH + 1]!);
+    });
+    residuals.sort((a, b) => a - b);
+    expect(calibration.shifts[1]).toBe(residuals[Math.ceil((residuals.length + 1) * 0.95) - 1]);
     // Every baseline gets the same procedure, also without touching test rows.
-    const all = calibrateBaselines(poisoned, parts, 'drift');
+    const all = calibrateBaselines(poisoned, parts);
     for (const c of Object.values(all)) expect(c.shifts.every(Number.isFinite)).toBe(true);
-    expect(all['last_value']).toEqual(drift);
+    expect(all['last_value']).toEqual(calibration);
   });
 
   it('scores calibrated baselines next to the raw ones and judges every reading', async () => {
-    const dataset = await buildDataset(growingNoise());
+    const dataset = await buildDataset(noisy());
     const parts = splitDataset(dataset, 'temporal');
-    const calibration = calibrateBaselines(dataset, parts, 'drift');
+    const calibration = calibrateBaselines(dataset, parts);
     const report = evaluateRows(dataset, parts.test, 'temporal', null, calibration);
     const cpu = report.targets['cpu_p95']!;
     // last value + its shift, in absolute units, is what "last_value calibrated" scores.

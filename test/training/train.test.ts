@@ -1,7 +1,7 @@
 /**
- * `npm run train` on the committed sample with the temporal split (one epoch, as a child process): the drift
- * calibration rule fits the development split first, the baselines are calibrated by the same rule, and the
- * manifest and the printed table carry the raw and the calibrated baselines and every reading of the targets.
+ * `npm run train` on the committed sample with the temporal split (one epoch, as a child process): the quantile
+ * heads are calibrated at the nominal level on the validation week, the baselines by the same rule, and the manifest
+ * and the printed table carry the raw and the calibrated baselines and every reading of the targets.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import { BASELINE_NAMES } from '../../training/baselines.js';
 const run = promisify(execFile);
 
 describe('train on the sample (temporal split)', () => {
-  it('calibrates by the drift rule, never below nominal, and reports calibrated baselines and every reading', async () => {
+  it('calibrates at the nominal level on the validation week and reports calibrated baselines and every reading', async () => {
     const modelsDir = await mkdtemp(join(tmpdir(), 'parley-train-'));
     const { stdout, stderr } = await run(
       join('node_modules', '.bin', 'tsx'),
@@ -22,26 +22,24 @@ describe('train on the sample (temporal split)', () => {
       { env: { ...process.env, DATABASE_URL: '' }, timeout: 150_000 },
     );
     expect(stdout.trim().split('\n').at(-1)).toBe('vt1');
-    expect(stderr).toMatch(/calibration rule drift: first the development split of the training period/);
-    expect(stderr).toMatch(/development: epoch {3}1\/1/);
+    expect(stderr).toMatch(/calibration \(split-conformal, nominal level, validation rows, \d+ rows\): shifts/);
     expect(stdout).toContain('last_value+cal');
     expect(stdout).toMatch(/cpu_p95 \(MAE at least 15 % below the best baseline, coverage ≥ 0.95\); coverage 0\.\d{3}: raw /);
 
     const manifest = JSON.parse(await readFile(join(modelsDir, 'vt1', 'manifest.json'), 'utf8'));
-    const { rule, levels, developmentCoverageAtNominal } = manifest.training.calibration;
-    expect(rule).toBe('drift');
-    // Quantile heads: p95 ≥ 0.95, p99 ≥ 0.99; mean heads are not calibrated.
-    [0, 3, 6].forEach((i) => expect(levels[i]).toBe(0));
-    [1, 4, 7].forEach((i) => expect(levels[i]).toBeGreaterThanOrEqual(0.95));
-    [2, 5, 8].forEach((i) => expect(levels[i]).toBeGreaterThanOrEqual(0.99));
-    expect(developmentCoverageAtNominal).toHaveLength(9);
+    const { rule, levels, validationRows } = manifest.training.calibration;
+    expect(rule).toBe('split-conformal, nominal level, validation rows');
+    expect(levels).toEqual([0, 0.95, 0.99, 0, 0.95, 0.99, 0, 0.95, 0.99]);
+    expect(validationRows).toBe(manifest.training.validationExamples);
+    // The validation block is the last week before the cutoff.
+    expect(Date.parse(manifest.data.cutoff)).toBe(Date.UTC(2013, 6, 22));
     expect(manifest.calibration).toHaveLength(9);
 
     const cpu = manifest.metrics.targets.cpu_p95;
     expect(Object.keys(cpu.baselines).sort()).toEqual([...BASELINE_NAMES].sort());
     expect(Object.keys(cpu.calibratedBaselines).sort()).toEqual([...BASELINE_NAMES].sort());
     expect(Object.keys(cpu.readings)).toEqual(['raw', 'rawCovered', 'calibrated', 'calibratedCovered']);
-    expect(manifest.metrics.baselineCalibration.last_value.rule).toBe('drift');
+    expect(manifest.metrics.baselineCalibration.last_value.levels).toEqual(levels);
     expect(manifest.metrics.targets.cpu_mean.calibratedBaselines).toBeUndefined();
   }, 180_000);
 });
