@@ -75,8 +75,7 @@ const PALETTE = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02
  * 1.0 = that baseline; lower is better), each bar's coverage in its tooltip.
  */
 export function svgChart(report: EvaluationReport, targets: string[]): string {
-  const first = Object.values(report.targets)[0];
-  const names = first ? entries(first).map(([name]) => name) : [];
+  const names = [...new Set(targets.flatMap((t) => (report.targets[t] ? entries(report.targets[t]!).map(([name]) => name) : [])))];
   const groupWidth = names.length * 14 + 30;
   const width = 80 + targets.length * groupWidth;
   const height = 360;

@@ -3,6 +3,7 @@ import { buildDataset, HORIZON_SLOTS, TARGET_WIDTH, type Dataset } from '../../t
 import { baselineRatios, calibrate, calibrateBaselines, conformalQuantile, coverageAt } from '../../training/calibration.js';
 import { calibratedBaselinePredictions, evaluateRows, verdicts } from '../../training/evaluation.js';
 import { scorePredictions } from '../../training/metrics.js';
+import { formatTable, svgChart } from '../../training/report.js';
 import { splitDataset, validationSpan } from '../../training/split.js';
 import type { TraceInstance } from '../../src/traces/index.js';
 
@@ -106,5 +107,8 @@ describe('calibration of the model and of the baselines', () => {
     const [cpuVerdict] = verdicts(fake);
     expect(cpuVerdict!.target).toBe('cpu_p95');
     expect(cpuVerdict!.readings.calibrated?.met ?? false).toBe(false); // not 15 % below anything it equals
+    // The table and the chart show the calibrated baselines too, also when the first target is a mean.
+    expect(formatTable(report)).toContain('last_value+cal');
+    expect(svgChart(report, ['cpu_mean', 'cpu_p95'])).toContain('last_value+cal: MAE');
   });
 });
