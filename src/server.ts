@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import type { Config } from './config/index.js';
 import { openDatabase, type Database } from './db/database.js';
+import { ActiveVersionSync } from './model/activeVersionSync.js';
 import type { ModelRegistry } from './model/registry.js';
 import { ClearingLoop } from './scheduler/loop.js';
 import type { MarketEngine } from './scheduler/engine.js';
@@ -74,6 +75,16 @@ export async function startServer({ config, logger, engine, predictions, models 
     if (added > 0) logger.info({ nodes: added, file: config.demoCluster }, 'loaded demo cluster');
   }
 
+  // Model activation is a database fact: this process follows the active row of model_versions (before the first
+  // round, then every few seconds), whichever process or CLI wrote it.
+  const modelSync = models
+    ? new ActiveVersionSync({ db: database.db, registry: models, log: (level, message) => logger[level](message) })
+    : null;
+  if (modelSync) {
+    await modelSync.check();
+    modelSync.start();
+  }
+
   const runner = config.engineWorker ? new WorkerRoundRunner(engine, logger) : inlineRoundRunner(engine);
   const loop = new ClearingLoop({
     db: database.db,
@@ -111,6 +122,7 @@ export async function startServer({ config, logger, engine, predictions, models 
       shuttingDown = true;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await loop.stop();
+      await modelSync?.stop();
       await runner.close();
       await database.close();
     },
