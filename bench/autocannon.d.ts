@@ -18,8 +18,19 @@ declare module 'autocannon' {
     duration: number;
     '2xx': number;
   }
+  export interface RequestData {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }
+  export interface RequestSpec extends RequestData {
+    /** Called before each send of this request (per connection); returns the request to send. */
+    setupRequest?: (request: RequestData) => RequestData;
+  }
   export interface Options {
     url: string;
+    requests?: RequestSpec[];
     connections?: number;
     duration?: number;
     method?: string;

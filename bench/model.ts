@@ -5,7 +5,8 @@
  * issue's case) and 2,000 running instances with 24 hours of 5-minute history, each as one batched call
  * (feature extraction + one tfjs inference + scaling), plus 2,000 instances with 60 samples (the service's default
  * `historySamples`). Also times single interference estimates. Reports the
- * median and p95 over `rounds` timed rounds after 3 warm-up rounds.
+ * median and p95 over `rounds` timed rounds after 3 warm-up rounds, and the process CPU time per round (tfjs's wasm
+ * backend may use a second thread, so CPU can exceed wall time; on a shared machine CPU is the steadier figure).
  */
 import { parseArgs } from 'node:util';
 import { initTfBackend } from '../src/model/backend.js';
@@ -37,21 +38,34 @@ function history(i: number, now: number, length: number): FeedbackSample[] {
   }));
 }
 
-function stats(samples: number[]): { medianMs: number; p95Ms: number; maxMs: number } {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-  return { medianMs: Number(at(0.5).toFixed(3)), p95Ms: Number(at(0.95).toFixed(3)), maxMs: Number(s[s.length - 1]!.toFixed(3)) };
+interface Timed {
+  wall: number[];
+  /** Process CPU time (user + system) over all timed rounds, ms: steadier than wall time on a shared machine. */
+  cpuMs: number;
 }
 
-function time(rounds: number, run: () => void): number[] {
+function stats({ wall, cpuMs }: Timed): { medianMs: number; p95Ms: number; maxMs: number; cpuMsPerRound: number } {
+  const s = [...wall].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return {
+    medianMs: Number(at(0.5).toFixed(3)),
+    p95Ms: Number(at(0.95).toFixed(3)),
+    maxMs: Number(s[s.length - 1]!.toFixed(3)),
+    cpuMsPerRound: Number((cpuMs / wall.length).toFixed(3)),
+  };
+}
+
+function time(rounds: number, run: () => void): Timed {
   for (let i = 0; i < 3; i++) run();
-  const out: number[] = [];
+  const wall: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < rounds; i++) {
     const t0 = performance.now();
     run();
-    out.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
   }
-  return out;
+  const cpu = process.cpuUsage(cpu0);
+  return { wall, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 export async function main(args: string[]): Promise<void> {

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import type { Config } from './config/index.js';
 import { openDatabase, type Database } from './db/database.js';
+import { ActiveVersionSync } from './model/activeVersionSync.js';
 import type { ModelRegistry } from './model/registry.js';
 import { ClearingLoop } from './scheduler/loop.js';
 import type { MarketEngine } from './scheduler/engine.js';
@@ -57,10 +58,11 @@ export async function startServer({ config, logger, engine, predictions, models 
     principals: new BoundedCache(),
     profileOwners: new BoundedCache(),
     statusCache: new StatusCache(config.statusCacheMs),
-    rounds: { bidArrived: () => loopRef.loop?.bidArrived() },
+    rounds: { bidArrived: () => loopRef.loop?.bidArrived(), capacityFreed: () => loopRef.loop?.capacityFreed() },
     ...(models ? { models } : {}),
   };
 
+  metrics.countStatusReads(ctx.statusCache);
   const { generated } = await ensureOperatorToken({ ctx, configured: config.adminToken });
   if (generated) {
     // Printed once on purpose: only its hash is stored, so this is the operator's one chance to copy it.
@@ -71,6 +73,16 @@ export async function startServer({ config, logger, engine, predictions, models 
   if (config.demoCluster !== 'none') {
     const added = await loadDemoCluster({ ctx, path: config.demoCluster });
     if (added > 0) logger.info({ nodes: added, file: config.demoCluster }, 'loaded demo cluster');
+  }
+
+  // Model activation is a database fact: this process follows the active row of model_versions (before the first
+  // round, then every few seconds), whichever process or CLI wrote it.
+  const modelSync = models
+    ? new ActiveVersionSync({ db: database.db, registry: models, log: (level, message) => logger[level](message) })
+    : null;
+  if (modelSync) {
+    await modelSync.check();
+    modelSync.start();
   }
 
   const runner = config.engineWorker ? new WorkerRoundRunner(engine, logger) : inlineRoundRunner(engine);
@@ -85,7 +97,7 @@ export async function startServer({ config, logger, engine, predictions, models 
     logger,
     metrics,
     newId: randomId,
-    onRoundEnd: () => ctx.statusCache.clear(),
+    statusCache: ctx.statusCache,
   });
   loopRef.loop = loop;
 
@@ -110,6 +122,7 @@ export async function startServer({ config, logger, engine, predictions, models 
       shuttingDown = true;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await loop.stop();
+      await modelSync?.stop();
       await runner.close();
       await database.close();
     },

@@ -1,6 +1,6 @@
 import { EWMA_HALF_LIFE_MS, RESOURCE_ORDER } from '../src/features/spec.js';
 import { recentWindow, type RecentWindow } from '../src/features/window.js';
-import { ewma, mean, sortedQuantile, std } from '../src/features/stats.js';
+import { ewma, mean, rangeMax, std } from '../src/features/stats.js';
 import type { PredictorInput, Quantiles, Resource } from '../src/market/types.js';
 
 /**
@@ -24,7 +24,9 @@ const VPA_FIRST_BUCKET: Readonly<Record<Resource, number>> = { cpu: 0.01, memory
 export interface Window {
   values: Float64Array;
   times: Float64Array;
-  sorted: Float64Array;
+  /** p95 and p99 of `values` (computed once, with the window). */
+  p95: number;
+  p99: number;
   /** VPA's decay weights per sample, shared by the three resources (they share `times`). */
   decay: () => Float64Array;
 }
@@ -37,18 +39,40 @@ export interface BaselineContext {
 
 export type Baseline = (context: BaselineContext) => BaselineEstimate;
 
+/** VPA decay weights of whole-minute ages up to a day and a bit, memoized: on a regular grid every window repeats them. */
+const decayByMinute = new Float64Array(25 * 60).fill(Number.NaN);
+
+/** 2^(−age / half-life), the VPA sample weight; the memo holds the same expression's value, so the same bits. */
+function vpaDecay(ageMs: number): number {
+  const minute = ageMs / 60_000;
+  if (Number.isInteger(minute) && minute >= 0 && minute < decayByMinute.length) {
+    const known = decayByMinute[minute]!;
+    if (known === known) return known;
+    return (decayByMinute[minute] = 2 ** (-ageMs / VPA_HALF_LIFE_MS));
+  }
+  return 2 ** (-ageMs / VPA_HALF_LIFE_MS);
+}
+
 /** `recent` may be passed when the caller already built it (the dataset builder shares it with the features). */
 export function baselineContext(input: PredictorInput, recent: RecentWindow | null = recentWindow(input.history)): BaselineContext {
   if (!recent) return { input, windows: null };
   let decay: Float64Array | null = null;
   const decayWeights = () => {
     if (!decay) {
-      const newest = recent.times[recent.times.length - 1]!;
-      decay = Float64Array.from(recent.times, (t) => 2 ** (-(newest - t) / VPA_HALF_LIFE_MS));
+      const { times } = recent;
+      const newest = times[times.length - 1]!;
+      decay = new Float64Array(times.length);
+      for (let i = 0; i < times.length; i++) decay[i] = vpaDecay(newest - times[i]!);
     }
     return decay;
   };
-  const window = (r: Resource): Window => ({ values: recent.values[r], times: recent.times, sorted: recent.sorted[r], decay: decayWeights });
+  const window = (r: Resource): Window => ({
+    values: recent.values[r],
+    times: recent.times,
+    p95: recent.p95[r],
+    p99: recent.p99[r],
+    decay: decayWeights,
+  });
   return { input, windows: { cpu: window('cpu'), memory: window('memory'), network: window('network') } };
 }
 
@@ -72,7 +96,7 @@ function decayedQuantiles(w: Window, qs: readonly number[], first: number): numb
   const logRatio = Math.log(VPA_BUCKET_RATIO);
   // Bucket b spans [first·(r^b − 1)/(r − 1), first·(r^(b+1) − 1)/(r − 1)).
   const bucketOf = (v: number) => Math.max(0, Math.floor(Math.log1p((v * (VPA_BUCKET_RATIO - 1)) / first) / logRatio));
-  const buckets = bucketOf(w.sorted[w.sorted.length - 1]!) + 1;
+  const buckets = bucketOf(rangeMax(w.values, 0, w.values.length)) + 1;
   const weights = new Float64Array(buckets);
   let total = 0;
   for (let i = 0; i < w.values.length; i++) {
@@ -97,11 +121,7 @@ const meanPlusKSigma = (w: Window): Quantiles => {
   return { mean: m, p95: m + Z95 * s, p99: m + Z99 * s };
 };
 
-const windowQuantiles = (w: Window): Quantiles => ({
-  mean: mean(w.values),
-  p95: sortedQuantile(w.sorted, 0.95),
-  p99: sortedQuantile(w.sorted, 0.99),
-});
+const windowQuantiles = (w: Window): Quantiles => ({ mean: mean(w.values), p95: w.p95, p99: w.p99 });
 
 export const BASELINES: Readonly<Record<string, Baseline>> = {
   last_value: (context) =>

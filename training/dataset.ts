@@ -1,7 +1,7 @@
 import { extractFeaturesInto, predictionScale } from '../src/features/extract.js';
 import { traceExamples, type ExampleOptions } from '../src/features/examples.js';
-import { FEATURE_NAMES, HORIZON_MS, RESOURCE_ORDER } from '../src/features/spec.js';
-import { recentWindow } from '../src/features/window.js';
+import { FEATURE_NAMES, HISTORY_WINDOW_MS, HORIZON_MS, RESOURCE_ORDER } from '../src/features/spec.js';
+import { recentWindow, WindowBuffers } from '../src/features/window.js';
 import type { TraceInstance } from '../src/traces/types.js';
 import { baselineContext, BASELINES, BASELINE_NAMES } from './baselines.js';
 
@@ -81,6 +81,8 @@ export async function buildDataset(instances: AsyncIterable<TraceInstance>, opti
   let firstAt = Number.POSITIVE_INFINITY;
   let lastAt = Number.NEGATIVE_INFINITY;
   let samples = 0;
+  // Each example's window is used by its features and baselines before the next one is built.
+  const windowBuffers = new WindowBuffers();
 
   for await (const trace of instances) {
     const index = instanceIds.length;
@@ -94,7 +96,7 @@ export async function buildDataset(instances: AsyncIterable<TraceInstance>, opti
         count += 1;
         firstAt = Math.min(firstAt, example.at);
         lastAt = Math.max(lastAt, example.at);
-        const recent = recentWindow(input.history);
+        const recent = recentWindow(input.history, HISTORY_WINDOW_MS, windowBuffers);
         extractFeaturesInto(input, features.data, features.row(), recent);
         const scale = predictionScale(input.profile);
         const so = scales.row();

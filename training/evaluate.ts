@@ -2,9 +2,11 @@
  * `npm run evaluate -- --trace bitbrains:<path> [--model <version>] [--models-dir models] [--split both]
  *   [--stride-minutes 60] [--json] [--svg reports/evaluation.svg]`
  *
- * Scores the active (or a named) model and every baseline on a trace, with a temporal split (the later 30 % of
- * the days) and a split by instance (1 in 5 instances by hash). Rows the model was trained on (its manifest
- * lists the instances and the last training time) are excluded, so a model is never scored on its training data.
+ * Scores the active (or a named) model, every baseline and every calibrated baseline on a trace, with a temporal
+ * split (the later 30 % of the days) and a split by instance (1 in 5 instances by hash). Rows the model was trained
+ * on (its manifest lists the instances and the last training time) are excluded, so a model is never scored on its
+ * training data. The baselines are calibrated as training calibrates the model (training/calibration.ts) on this
+ * trace's validation rows; the model keeps the calibration it was trained with.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -15,6 +17,7 @@ import { readActivePointer } from '../src/model/registry.js';
 import { parseTraceRef } from '../src/traces/open.js';
 import type { Dataset } from './dataset.js';
 import { selectRows } from './dataset.js';
+import { calibrateBaselines } from './calibration.js';
 import { evaluateRows, type EvaluationReport } from './evaluation.js';
 import { loadDataset } from './load.js';
 import { formatTable, svgChart, toJson } from './report.js';
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.error(`[evaluate] ${line}`);
   if (!values.trace) throw new Error('--trace <format>:<path> is required, e.g. --trace bitbrains:data/bitbrains-rnd-2013-07-sample.tar.gz');
   const ref = parseTraceRef(values.trace);
-  const splits: SplitKind[] = values.split === 'both' ? [...SPLITS] : [values.split as SplitKind];
+  const splits: SplitKind[] = values.split === 'both' ? ['temporal', 'instance'] : [values.split as SplitKind];
   if (!splits.every((s) => SPLITS.includes(s))) throw new Error(`--split must be both, ${SPLITS.join(' or ')}`);
 
   let loaded: LoadedVersion | null = null;
@@ -60,10 +63,12 @@ async function main(): Promise<void> {
   const dataset = await loadDataset(ref, Number(values['stride-minutes']), log);
   const reports: EvaluationReport[] = [];
   for (const kind of splits) {
-    const rows = unseenRows(dataset, splitDataset(dataset, kind).test, ref.format, loaded);
+    const parts = splitDataset(dataset, kind);
+    const rows = unseenRows(dataset, parts.test, ref.format, loaded);
     log(`${kind} split: ${rows.length} test examples the model has not seen`);
     const model = loaded ? { version: loaded.version, network: loaded.predictor.network } : null;
-    reports.push(evaluateRows(dataset, rows, kind, model));
+    // The baselines get the calibration procedure training gives the model, on this trace's validation rows.
+    reports.push(evaluateRows(dataset, rows, kind, model, calibrateBaselines(dataset, parts)));
   }
   for (const report of reports) {
     const path = reports.length > 1 ? values.svg.replace(/(\.svg)?$/, `-${report.split}.svg`) : values.svg;

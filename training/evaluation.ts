@@ -1,12 +1,35 @@
 import { FEATURE_NAMES, RESOURCE_ORDER } from '../src/features/spec.js';
-import type { UtilizationNetwork } from '../src/model/utilization.js';
+import { calibrateRatios, type UtilizationNetwork } from '../src/model/utilization.js';
 import { gather, TARGET_WIDTH, type Dataset } from './dataset.js';
 import { BASELINE_NAMES } from './baselines.js';
+import { baselineRatios, type Calibration } from './calibration.js';
 import { scorePredictions, TARGETS, type TargetMetrics } from './metrics.js';
+
+/** One reading of "the best baseline": which baseline it is and the model's MAE against it. */
+export interface Reading {
+  baseline: string;
+  mae: number;
+  coverage: number;
+  /** (model MAE − baseline MAE) / baseline MAE: −0.15 is "15 % below". */
+  delta: number | null;
+}
+
+/**
+ * The readings of "best baseline" for a target: `raw` the lowest-MAE baseline as it stands, `rawCovered` the
+ * lowest-MAE one whose coverage reaches the target's level (0.95 for p95), and the same two over the calibrated
+ * baselines (`calibrated`, `calibratedCovered`). Mean targets have only `raw` (means are not calibrated).
+ */
+export const READINGS = ['raw', 'rawCovered', 'calibrated', 'calibratedCovered'] as const;
+export type ReadingName = (typeof READINGS)[number];
 
 export interface TargetReport {
   model: TargetMetrics | null;
+  /** Each baseline as it stands (the issue's JSON shape). */
   baselines: Record<string, TargetMetrics>;
+  /** Each baseline calibrated by the model's procedure (same rule, same validation rows; never test rows). */
+  calibratedBaselines?: Record<string, TargetMetrics>;
+  /** The model against the best baseline under each reading (absent in reports written before readings existed). */
+  readings?: Partial<Record<ReadingName, Reading>>;
 }
 
 export interface EvaluationReport {
@@ -14,6 +37,8 @@ export interface EvaluationReport {
   split: string;
   examples: number;
   instances: number;
+  /** How the calibrated baselines were calibrated (rule, and per baseline the levels and shifts). */
+  baselineCalibration?: Record<string, Calibration>;
   targets: Record<string, TargetReport>;
 }
 
@@ -35,45 +60,125 @@ export function modelPredictions(network: UtilizationNetwork, dataset: Dataset, 
   return out;
 }
 
-/** Scores the model (when given) and every baseline on the same rows. */
+/** A baseline's calibrated estimates for rows, in absolute units (rows × TARGET_WIDTH). */
+export function calibratedBaselinePredictions(dataset: Dataset, name: string, rows: Int32Array, calibration: Calibration): Float64Array {
+  const ratios = baselineRatios(dataset, name, rows);
+  calibrateRatios(ratios, rows.length, calibration.shifts);
+  rows.forEach((row, i) => {
+    for (let j = 0; j < TARGET_WIDTH; j++) ratios[i * TARGET_WIDTH + j]! *= dataset.scales[row * 3 + Math.floor(j / 3)]!;
+  });
+  return ratios;
+}
+
+/**
+ * Scores the model (when given) and every baseline on the same rows; with `baselineCalibration`, also every baseline
+ * calibrated by the model's procedure (training/calibration.ts `calibrateBaselines`).
+ */
 export function evaluateRows(
   dataset: Dataset,
   rows: Int32Array,
   split: string,
   model: { version: string; network: UtilizationNetwork } | null,
+  baselineCalibration: Record<string, Calibration> | null = null,
 ): EvaluationReport {
   if (rows.length === 0) throw new Error(`the ${split} split has no test examples`);
   const modelScores = model ? scorePredictions(dataset, rows, modelPredictions(model.network, dataset, rows)) : null;
   const baselineScores = Object.fromEntries(
     BASELINE_NAMES.map((name) => [name, scorePredictions(dataset, rows, gather(dataset.baselines[name]!, TARGET_WIDTH, rows))]),
   );
+  const calibratedScores = baselineCalibration
+    ? Object.fromEntries(
+        BASELINE_NAMES.map((name) => [name, scorePredictions(dataset, rows, calibratedBaselinePredictions(dataset, name, rows, baselineCalibration[name]!))]),
+      )
+    : null;
   const targets: Record<string, TargetReport> = {};
   for (const t of TARGETS) {
-    targets[t.name] = {
+    const report: TargetReport = {
       model: modelScores?.[t.name] ?? null,
       baselines: Object.fromEntries(BASELINE_NAMES.map((b) => [b, baselineScores[b]![t.name]!])),
+      // Mean heads are not calibrated: their calibrated baselines would repeat the raw ones.
+      ...(calibratedScores && t.head > 0
+        ? { calibratedBaselines: Object.fromEntries(BASELINE_NAMES.map((b) => [b, calibratedScores[b]![t.name]!])) }
+        : {}),
+      readings: {},
     };
+    report.readings = readingsOf(t.name, report);
+    targets[t.name] = report;
   }
   return {
     model: model?.version ?? null,
     split,
     examples: rows.length,
     instances: new Set(Array.from(rows, (r) => dataset.instance[r])).size,
+    ...(baselineCalibration ? { baselineCalibration } : {}),
     targets,
   };
 }
 
 /**
- * Coverage a baseline must reach to count as "best" on a target: a p95 estimate that covers 60 % of samples is
- * not a p95 estimate, however small its MAE (last value has the lowest p95 MAE on Bitbrains at ~0.6 coverage).
+ * Coverage a baseline must reach to count as "best" under the covered readings: a p95 estimate that covers 60 % of
+ * samples is not a p95 estimate, however small its MAE (last value has the lowest p95 MAE on Bitbrains at ~0.6).
  */
 export function requiredCoverage(target: string): number {
   return target.endsWith('_p95') ? 0.95 : target.endsWith('_p99') ? 0.99 : 0;
 }
 
-/** Best baseline on a target: lowest MAE among those with coverage ≥ minCoverage (any, if none qualifies). */
-export function bestBaseline(report: TargetReport, minCoverage = 0): [string, TargetMetrics] {
-  const entries = Object.entries(report.baselines);
-  const eligible = entries.filter(([, m]) => m.coverage >= minCoverage);
-  return (eligible.length > 0 ? eligible : entries).reduce((a, b) => (b[1].mae < a[1].mae ? b : a));
+/** Best baseline: lowest MAE among those with coverage ≥ minCoverage (null when none qualifies). */
+export function bestOf(baselines: Record<string, TargetMetrics>, minCoverage = 0): [string, TargetMetrics] | null {
+  const eligible = Object.entries(baselines).filter(([, m]) => m.coverage >= minCoverage);
+  return eligible.length === 0 ? null : eligible.reduce((a, b) => (b[1].mae < a[1].mae ? b : a));
+}
+
+function readingsOf(target: string, report: TargetReport): Partial<Record<ReadingName, Reading>> {
+  const required = requiredCoverage(target);
+  const reading = (found: [string, TargetMetrics] | null): Reading | undefined =>
+    found
+      ? {
+          baseline: found[0],
+          mae: found[1].mae,
+          coverage: found[1].coverage,
+          delta: report.model && found[1].mae > 0 ? (report.model.mae - found[1].mae) / found[1].mae : null,
+        }
+      : undefined;
+  const out: Partial<Record<ReadingName, Reading>> = {};
+  const put = (name: ReadingName, r: Reading | undefined) => {
+    if (r) out[name] = r;
+  };
+  put('raw', reading(bestOf(report.baselines)));
+  if (required === 0) return out;
+  put('rawCovered', reading(bestOf(report.baselines, required)));
+  if (report.calibratedBaselines) {
+    put('calibrated', reading(bestOf(report.calibratedBaselines)));
+    put('calibratedCovered', reading(bestOf(report.calibratedBaselines, required)));
+  }
+  return out;
+}
+
+/** The issue's accuracy targets, judged under every reading of "best baseline". */
+export const ISSUE_TARGETS = [
+  { target: 'cpu_p95', maxDelta: -0.15, text: 'MAE at least 15 % below the best baseline, coverage ≥ 0.95' },
+  { target: 'memory_p95', maxDelta: 0, text: 'no worse than the best baseline (MAE), coverage ≥ 0.95' },
+  { target: 'network_p95', maxDelta: 0, text: 'no worse than the best baseline (MAE), coverage ≥ 0.95' },
+] as const;
+
+export interface Verdict {
+  target: string;
+  text: string;
+  modelCoverage: number | null;
+  coverageMet: boolean;
+  /** Per reading: Δ MAE against that reading's best baseline and whether the target is met under it. */
+  readings: Partial<Record<ReadingName, { baseline: string; delta: number | null; met: boolean }>>;
+}
+
+export function verdicts(report: EvaluationReport): Verdict[] {
+  return ISSUE_TARGETS.map(({ target, maxDelta, text }) => {
+    const t = report.targets[target];
+    const coverage = t?.model?.coverage ?? null;
+    const coverageMet = coverage !== null && coverage >= 0.95;
+    const readings: Verdict['readings'] = {};
+    for (const [name, r] of Object.entries(t?.readings ?? {}) as [ReadingName, Reading][]) {
+      readings[name] = { baseline: r.baseline, delta: r.delta, met: coverageMet && r.delta !== null && r.delta <= maxDelta };
+    }
+    return { target, text, modelCoverage: coverage, coverageMet, readings };
+  });
 }

@@ -1,14 +1,17 @@
-import { FEATURE_NAMES, OUTPUT_NAMES, RESOURCE_ORDER } from '../src/features/spec.js';
+import { FEATURE_NAMES, OUTPUT_HEADS, OUTPUT_NAMES, RESOURCE_ORDER } from '../src/features/spec.js';
 import { INTERFERENCE_FEATURE_NAMES, INTERFERENCE_QUANTILES } from '../src/features/interference.js';
 import { tf } from '../src/model/backend.js';
 import { HORIZON_SLOTS } from './dataset.js';
 
-/** Hidden layer sizes of the utilization MLP: small enough to train on a month in minutes on two cores. */
-const HIDDEN = [96, 48];
+/**
+ * Hidden layer sizes of the utilization MLP. 256/128 beat 96/48 and 128/64 on the development split (memory p95 most:
+ * docs/model-card.md) and still trains on the full month in minutes on two cores; 2,000 new bids infer in ~11 ms.
+ */
+export const HIDDEN = [256, 128];
 
-export function buildUtilizationModel(seed: number): tf.LayersModel {
+export function buildUtilizationModel(seed: number, hidden: readonly number[] = HIDDEN): tf.LayersModel {
   const model = tf.sequential();
-  HIDDEN.forEach((units, i) =>
+  hidden.forEach((units, i) =>
     model.add(
       tf.layers.dense({
         units,
@@ -22,51 +25,58 @@ export function buildUtilizationModel(seed: number): tf.LayersModel {
   return model;
 }
 
-/** Label row per resource: weight, reference, realized p95 and p99, then HORIZON_SLOTS samples (ratios to scale). */
-export const LABEL_STRIDE = 4 + HORIZON_SLOTS;
+/**
+ * Label row layout, in blocks of one value per resource (RESOURCE_ORDER): weight, reference, realized p95, realized
+ * p99, then HORIZON_SLOTS samples per resource (resource-major; ratios to scale). Blocked so the loss works on all
+ * three resources at once.
+ */
+export const LABEL = { weight: 0, reference: 3, realizedP95: 6, realizedP99: 9, samples: 12 } as const;
 
 /**
- * Weight of the absolute error against the realized horizon p95/p99 next to the pinball term. Pinball alone
- * targets the per-sample quantile; the evaluation also scores |prediction − realized p95 of the hour|, and the
- * two differ for short, bursty hours. Calibration afterwards restores coverage.
+ * Weights of the loss terms. Pinball over the horizon's samples targets the per-sample quantile (coverage); the
+ * evaluation also scores |prediction − realized p95 of the hour|, and the two differ for short, bursty hours.
+ * Calibration afterwards restores coverage. Other mixes were tried on the development split (docs/model-card.md).
  */
-const REALIZED_QUANTILE_WEIGHT = 1;
-export const LABEL_WIDTH = RESOURCE_ORDER.length * LABEL_STRIDE;
+export interface LossWeights {
+  mean: number;
+  samplePinball: number;
+  realized: number;
+}
+export const DEFAULT_LOSS: LossWeights = { mean: 1, samplePinball: 1, realized: 1 };
+export const LABEL_WIDTH = LABEL.samples + RESOURCE_ORDER.length * HORIZON_SLOTS;
 
 /**
- * Loss over a batch. yTrue per resource = [w, ref, s_1..s_H] (w: the example's scale over the mean training
- * scale, so the loss weighs absolute error like the evaluation does; ref: the reference feature the outputs are
- * residuals over, see OUTPUT_REFERENCE_FEATURE; s: realized samples of the horizon as ratios). ŷ = ref + output.
- * Per resource: w·|ŷ_mean − mean(s)| + w·mean_k ρ_0.95(s_k − ŷ_p95) + w·mean_k ρ_0.99(s_k − ŷ_p99), where
- * ρ_τ(u) = max(τu, (τ − 1)u) is the pinball loss, whose minimizer is the τ-quantile of the horizon's samples,
- * plus REALIZED_QUANTILE_WEIGHT · w · |ŷ_q − q_realized| for q = p95, p99.
+ * Loss over a batch, per example and resource r (w: the example's scale over the mean training scale, so the loss
+ * weighs absolute error like the evaluation does; ref: the reference feature the outputs are residuals over, see
+ * OUTPUT_REFERENCE_FEATURE; s: the horizon's realized samples as ratios; ŷ = ref + output):
+ * w·(mean·|ŷ_mean − mean(s)| + samplePinball·(mean_k ρ_0.95(s_k − ŷ_p95) + mean_k ρ_0.99(s_k − ŷ_p99))
+ * + realized·(|ŷ_p95 − q95| + |ŷ_p99 − q99|)), with q the realized p95/p99 of the hour, summed over resources and
+ * averaged over the batch. ρ_τ(u) = max(τu, (τ − 1)u) is the pinball loss, whose minimizer is the τ-quantile of the
+ * horizon's samples. Computed for the three resources at once ([batch, 3] tensors).
  */
-export function utilizationLoss(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+export function utilizationLoss(yTrue: tf.Tensor, yPred: tf.Tensor, weights: LossWeights = DEFAULT_LOSS): tf.Scalar {
   return tf.tidy(() => {
-    let total: tf.Tensor = tf.scalar(0);
-    RESOURCE_ORDER.forEach((_, r) => {
-      const base = r * LABEL_STRIDE;
-      const w = yTrue.slice([0, base], [-1, 1]);
-      const ref = yTrue.slice([0, base + 1], [-1, 1]);
-      const realizedP95 = yTrue.slice([0, base + 2], [-1, 1]);
-      const realizedP99 = yTrue.slice([0, base + 3], [-1, 1]);
-      const s = yTrue.slice([0, base + 4], [-1, HORIZON_SLOTS]);
-      const mean = tf.add(ref, yPred.slice([0, r * 3], [-1, 1]));
-      const p95 = tf.add(ref, yPred.slice([0, r * 3 + 1], [-1, 1]));
-      const p99 = tf.add(ref, yPred.slice([0, r * 3 + 2], [-1, 1]));
-      const meanLoss = tf.abs(tf.sub(mean, tf.mean(s, 1, true)));
-      const pin = (q: tf.Tensor, tau: number) => {
-        const u = tf.sub(s, q);
-        return tf.mean(tf.maximum(tf.mul(u, tau), tf.mul(u, tau - 1)), 1, true);
-      };
-      const realized = tf.mul(
-        REALIZED_QUANTILE_WEIGHT,
-        tf.add(tf.abs(tf.sub(p95, realizedP95)), tf.abs(tf.sub(p99, realizedP99))),
-      );
-      const perExample = tf.addN([meanLoss, pin(p95, 0.95), pin(p99, 0.99), realized]);
-      total = tf.add(total, tf.mean(tf.mul(w, perExample)));
-    });
-    return total as tf.Scalar;
+    const n = RESOURCE_ORDER.length;
+    const block = (offset: number) => yTrue.slice([0, offset], [-1, n]);
+    const w = block(LABEL.weight);
+    const ref = block(LABEL.reference);
+    const s = yTrue.slice([0, LABEL.samples], [-1, n * HORIZON_SLOTS]).reshape([-1, n, HORIZON_SLOTS]);
+    const out = yPred.reshape([-1, n, OUTPUT_HEADS.length]);
+    const head = (h: number) => tf.add(ref, out.slice([0, 0, h], [-1, n, 1]).reshape([-1, n]));
+    const mean = head(0);
+    const p95 = head(1);
+    const p99 = head(2);
+    const pin = (q: tf.Tensor, tau: number) => {
+      const u = tf.sub(s, q.expandDims(2));
+      return tf.mean(tf.maximum(tf.mul(u, tau), tf.mul(u, tau - 1)), 2);
+    };
+    const realizedLoss = (q: tf.Tensor, realized: tf.Tensor) => tf.abs(tf.sub(realized, q));
+    const terms = [
+      tf.mul(weights.mean, tf.abs(tf.sub(mean, tf.mean(s, 2)))),
+      tf.mul(weights.samplePinball, tf.add(pin(p95, 0.95), pin(p99, 0.99))),
+      tf.mul(weights.realized, tf.add(realizedLoss(p95, block(LABEL.realizedP95)), realizedLoss(p99, block(LABEL.realizedP99)))),
+    ];
+    return tf.mean(tf.sum(tf.mul(w, tf.addN(terms)), 1)) as tf.Scalar;
   });
 }
 

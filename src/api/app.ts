@@ -29,6 +29,7 @@ import * as provideRuntimeFeedback from './routes/provideRuntimeFeedback.js';
 import * as quote from './routes/quote.js';
 import * as submitBid from './routes/submitBid.js';
 import * as submitWorkloadProfile from './routes/submitWorkloadProfile.js';
+import * as terminateInstance from './routes/terminateInstance.js';
 import * as withdrawBid from './routes/withdrawBid.js';
 import { defaultHook } from './validation.js';
 
@@ -47,21 +48,17 @@ export function createApp(deps: AppDeps): App {
   app.use('*', async (c, next) => {
     c.set('ctx', deps.ctx);
     c.set('logger', deps.logger);
-    const stop = deps.metrics.httpDuration.startTimer();
+    const started = performance.now();
     await next();
     // routePath is the matched pattern (/bids/:id), which keeps the label set small.
-    const route = c.req.routePath || 'unmatched';
-    stop({ method: c.req.method, route });
-    deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    deps.metrics.http.observe(c.req.method, c.req.routePath || 'unmatched', c.res.status, (performance.now() - started) / 1000);
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: (c) =>
-        problemResponse(c, new DomainError('payload_too_large', `The request body exceeds ${deps.maxBodyBytes} bytes`)),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.maxBodyBytes,
+    onError: (c) => problemResponse(c, new DomainError('payload_too_large', `The request body exceeds ${deps.maxBodyBytes} bytes`)),
+  });
+  // GET and HEAD carry no body (@hono/node-server gives them none); asking for one would build a full Request.
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   for (const route of [
     submitWorkloadProfile,
@@ -70,6 +67,7 @@ export function createApp(deps: AppDeps): App {
     withdrawBid,
     getInstanceStatus,
     getInstance,
+    terminateInstance,
     listInstances,
     provideRuntimeFeedback,
     quote,

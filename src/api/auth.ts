@@ -2,6 +2,7 @@
  * Bearer authentication as route middleware (it runs before body validation, so an anonymous caller learns nothing
  * about the request schema). Clients and the operator use different endpoints; each is refused the other's.
  */
+import type { IncomingMessage } from 'node:http';
 import { createMiddleware } from 'hono/factory';
 import { authenticate } from '../service/authenticate.js';
 import { DomainError } from '../service/errors.js';
@@ -11,7 +12,10 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 const authenticated = (kind: 'client' | 'operator') =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const header = c.req.header('authorization');
+    // On @hono/node-server, Node has already parsed the headers: reading them there spares building a fetch Headers
+    // object for every request (app.request in tests has no Node request and uses the Headers).
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const header = incoming ? incoming.headers.authorization : c.req.header('authorization');
     const match = header ? BEARER.exec(header) : null;
     if (!match) throw new DomainError('unauthorized', 'Send Authorization: Bearer <api key>');
     const principal = await authenticate({ ctx: c.get('ctx'), secret: match[1]! });

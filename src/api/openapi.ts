@@ -1,5 +1,9 @@
 /** Small builders for route contracts, so each route file states only what is particular to it. */
 import { z } from '@hono/zod-openapi';
+import type { Context, TypedResponse } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { JSONParsed } from 'hono/utils/types';
+import type { JsonText } from '../service/views.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { problemSchema } from './schemas.js';
 
@@ -46,3 +50,8 @@ export const idempotencyHeaders = z.object({
 });
 
 export const bearer = [{ bearer: [] }];
+
+/** Sends JSON text already serialized from a T (views.ts JsonText), typed like `c.json(value as T, status)`. */
+export function jsonText<T, S extends ContentfulStatusCode>(c: Context, text: JsonText<T>, status: S) {
+  return c.body(text, status, { 'Content-Type': 'application/json' }) as unknown as Response & TypedResponse<JSONParsed<T>, S, 'json'>;
+}

@@ -36,6 +36,7 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
     case 'method_not_allowed':
       return 405;
     case 'bid_not_pending':
+    case 'instance_finished':
     case 'node_exists':
     // The version's manifest contradicts the feature spec this server serves: a conflict with the server's state.
     case 'model_incompatible':
@@ -65,6 +66,7 @@ const TITLES: Record<ErrorCode, string> = {
   route_not_found: 'No such route',
   method_not_allowed: 'Method not allowed',
   bid_not_pending: 'Bid is no longer pending',
+  instance_finished: 'Instance has already finished',
   node_exists: 'Node already exists',
   model_incompatible: 'Model version incompatible with this server',
   model_corrupt: 'Model version corrupt',

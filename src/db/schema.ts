@@ -131,6 +131,12 @@ export const instances = pgTable(
     startedAt: epochMs('started_at').notNull(),
     endedAt: epochMs('ended_at'),
     version: integer('version').notNull().default(1),
+    /**
+     * Feedback samples stored for this instance, raised in the transaction that stores them (without bumping
+     * `version`: feedback does not invalidate a plan). The clearing round re-reads an instance's history only when
+     * this changed since its last snapshot.
+     */
+    feedbackCount: integer('feedback_count').notNull().default(0),
   },
   (t) => [
     index('instances_client_idx').on(t.clientId),
@@ -174,7 +180,11 @@ export const ledger = pgTable(
       .references(() => instances.id),
     reason: text('reason').notNull(),
   },
-  (t) => [index('ledger_client_idx').on(t.clientId)],
+  (t) => [
+    index('ledger_client_idx').on(t.clientId),
+    // The clearing round reads only priority reductions recent enough to still count (src/scheduler/snapshot.ts).
+    index('ledger_kind_at_idx').on(t.kind, t.at),
+  ],
 );
 
 /** The first response to a request carrying an Idempotency-Key, replayed on retries. */

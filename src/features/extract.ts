@@ -6,8 +6,8 @@ import {
   RESOURCE_ORDER,
   SCALE_FLOOR,
 } from './spec.js';
-import { ewma, mean, sortedQuantile, std } from './stats.js';
-import { recentWindow, type RecentWindow } from './window.js';
+import { ewma, rangeMax, rangeMean, rangeQuantile, std } from './stats.js';
+import { recentWindow, WindowBuffers, type RecentWindow } from './window.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -34,6 +34,13 @@ function firstTimeAfter(times: Float64Array, cutoff: number): number {
   return lo;
 }
 
+/** A feature value as stored: non-finite (a statistic of an empty range, an overflow) becomes 0. */
+function finite(value: number): number {
+  return Number.isFinite(value) ? value : 0;
+}
+
+const EMPTY = new Float64Array(0);
+
 /**
  * Writes the feature row of one input into `out` at `offset` (length FEATURE_NAMES.length), raw (not yet
  * z-scored: see normalize.ts). The one place features are defined; training and serving both call it.
@@ -48,22 +55,19 @@ export function extractFeaturesInto(
   const { profile } = input;
   const scale = predictionScale(profile);
   let k = offset;
-  const put = (value: number) => {
-    out[k++] = Number.isFinite(value) ? value : 0;
-  };
 
-  const times = window?.times ?? new Float64Array(0);
+  const times = window?.times ?? EMPTY;
   const lastAt = window ? times[times.length - 1]! : 0;
   const spanMs = window ? lastAt - times[0]! : 0;
   const hourAngle = 2 * Math.PI * ((lastAt % DAY_MS) / DAY_MS);
 
   // Shared features, in SHARED_FEATURES order.
-  put(window ? 1 : 0);
-  put(Math.min(1, spanMs / HISTORY_WINDOW_MS));
-  put(window ? Math.sin(hourAngle) : 0);
-  put(window ? Math.cos(hourAngle) : 0);
-  put(profile.burst.probability);
-  put(Math.log1p(Math.max(0, profile.burst.magnitude.p90)));
+  out[k++] = window ? 1 : 0;
+  out[k++] = finite(Math.min(1, spanMs / HISTORY_WINDOW_MS));
+  out[k++] = window ? finite(Math.sin(hourAngle)) : 0;
+  out[k++] = window ? finite(Math.cos(hourAngle)) : 0;
+  out[k++] = finite(profile.burst.probability);
+  out[k++] = finite(Math.log1p(Math.max(0, profile.burst.magnitude.p90)));
 
   const i1h = firstTimeAfter(times, lastAt - HOUR_MS);
   const i6h = firstTimeAfter(times, lastAt - 6 * HOUR_MS);
@@ -73,53 +77,58 @@ export function extractFeaturesInto(
 
   for (const r of RESOURCE_ORDER) {
     const s = scale[r];
-    const declaredAvg = profile[r].avg / s;
-    const declaredPeak = profile[r].peak / s;
-    put(Math.log(s));
-    put(declaredAvg);
+    const declaredAvg = finite(profile[r].avg / s);
+    const declaredPeak = finite(profile[r].peak / s);
+    out[k++] = finite(Math.log(s));
+    out[k++] = declaredAvg;
     if (!window) {
       // No history: the declaration is the best prior, so history features repeat it (means = avg, tails = peak).
-      put(declaredAvg); // last
-      put(declaredAvg); // mean_1h
-      put(declaredAvg); // mean_6h
-      put(declaredAvg); // mean_24h
-      put(declaredPeak); // p95_6h
-      put(declaredPeak); // p95_24h
-      put(declaredPeak); // max_24h
-      put(0); // std_24h
-      put(declaredAvg); // ewma
-      put(declaredAvg); // day_ago_mean
-      put(declaredPeak); // day_ago_p95
+      out[k++] = declaredAvg; // last
+      out[k++] = declaredAvg; // mean_1h
+      out[k++] = declaredAvg; // mean_6h
+      out[k++] = declaredAvg; // mean_24h
+      out[k++] = declaredPeak; // p95_6h
+      out[k++] = declaredPeak; // p95_24h
+      out[k++] = declaredPeak; // max_24h
+      out[k++] = 0; // std_24h
+      out[k++] = declaredAvg; // ewma
+      out[k++] = declaredAvg; // day_ago_mean
+      out[k++] = declaredPeak; // day_ago_p95
       continue;
     }
     const values = window.values[r];
-    const sorted = window.sorted[r];
-    const last6 = values.subarray(i6h);
-    const mean24 = mean(values) / s;
-    const p95of24 = sortedQuantile(sorted, 0.95) / s;
-    put(values[values.length - 1]! / s);
-    put(mean(values.subarray(i1h)) / s);
-    put(mean(last6) / s);
-    put(mean24);
-    put(sortedQuantile(last6.slice().sort(), 0.95) / s);
-    put(p95of24);
-    put(sorted[sorted.length - 1]! / s);
-    put(std(values) / s);
-    put(ewma(values, times, EWMA_HALF_LIFE_MS) / s);
+    const n = values.length;
+    const mean24 = rangeMean(values, 0, n) / s;
+    const p95of24 = window.p95[r] / s;
+    out[k++] = finite(values[n - 1]! / s);
+    out[k++] = finite(rangeMean(values, i1h, n) / s);
+    out[k++] = finite(rangeMean(values, i6h, n) / s);
+    out[k++] = finite(mean24);
+    // A window shorter than 6 h is its own 6 h window: the same values, so the same quantile.
+    out[k++] = finite(i6h === 0 ? p95of24 : rangeQuantile(values, i6h, n, 0.95) / s);
+    out[k++] = finite(p95of24);
+    out[k++] = finite(rangeMax(values, 0, n) / s);
+    out[k++] = finite(std(values) / s);
+    out[k++] = finite(ewma(values, times, EWMA_HALF_LIFE_MS) / s);
     // Less than a day of history: fall back to the day's statistics so the feature stays on the same scale.
-    const dayAgo = values.subarray(0, iDayAgoEnd);
-    put(haveDayAgo ? mean(dayAgo) / s : mean24);
-    put(haveDayAgo ? sortedQuantile(dayAgo.slice().sort(), 0.95) / s : p95of24);
+    out[k++] = finite(haveDayAgo ? rangeMean(values, 0, iDayAgoEnd) / s : mean24);
+    out[k++] = finite(haveDayAgo ? rangeQuantile(values, 0, iDayAgoEnd, 0.95) / s : p95of24);
   }
   if (k - offset !== FEATURE_NAMES.length) {
     throw new Error(`feature extraction wrote ${k - offset} values, spec has ${FEATURE_NAMES.length}`);
   }
 }
 
+/** Window memory reused across the rows of a batch: each row's window is consumed before the next is built. */
+const batchBuffers = new WindowBuffers();
+
 /** Feature matrix (row-major, inputs.length × FEATURE_NAMES.length) for a batch. */
 export function extractFeatureMatrix(inputs: readonly PredictorInput[]): Float32Array {
   const width = FEATURE_NAMES.length;
   const out = new Float32Array(inputs.length * width);
-  inputs.forEach((input, i) => extractFeaturesInto(input, out, i * width));
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i]!;
+    extractFeaturesInto(input, out, i * width, recentWindow(input.history, HISTORY_WINDOW_MS, batchBuffers));
+  }
   return out;
 }

@@ -17,7 +17,10 @@ export {
   type ServingModels,
 } from './registry.js';
 export { ratiosToPredictions, UtilizationNetwork } from './utilization.js';
+export { ActiveVersionSync, MODEL_SYNC_MS, type SyncOutcome } from './activeVersionSync.js';
+export { openServiceDatabase } from './serviceDatabase.js';
 export {
+  activeModelVersion,
   listModelVersionRows,
   markModelVersionActive,
   recordModelActivation,

@@ -107,28 +107,56 @@ export class ModelRegistry {
     };
   }
 
-  /** Loads and swaps in `version`; rejects (and keeps the active version) if it is corrupt or incompatible. */
-  activate(version: string, options: { persist?: boolean } = {}): Promise<string> {
-    const run = this.queue.then(async () => {
-      if (this.activeEntry?.loaded.version === version) return version;
-      const loaded = await (this.options.load ?? loadVersion)(this.options.modelsDir, version);
-      const previous = this.activeEntry;
-      this.activeEntry = { loaded, leases: 0, retired: false };
-      if (previous) {
-        previous.retired = true;
-        this.disposeIfIdle(previous);
-      }
-      if (options.persist) await writeActivePointer(this.options.modelsDir, version);
-      this.log(`model ${version} active${previous ? ` (was ${previous.loaded.version})` : ''}`);
+  /**
+   * Loads and swaps in `version`; rejects (and keeps the active version) if it is corrupt or incompatible.
+   * `onSwapped` runs right after the swap, still inside the activation queue (the service records the activation in
+   * the database there, so a concurrent `follow` never sees the database lag behind this process).
+   */
+  activate(version: string, options: { persist?: boolean; onSwapped?: (manifest: ModelManifest) => Promise<void> } = {}): Promise<string> {
+    return this.enqueue(async () => {
+      await this.swapIn(version, options.persist ?? false);
+      if (options.onSwapped && this.activeEntry) await options.onSwapped(this.activeEntry.loaded.manifest);
       return version;
     });
+  }
+
+  /**
+   * Reads the version that should serve (`target`, e.g. the database's active row) inside the activation queue and
+   * swaps it in when it differs from the active one. Returns the version read and whether it was swapped in; rejects
+   * like `activate` when that version cannot be loaded (the active one keeps serving). Null from `target` changes
+   * nothing.
+   */
+  follow(target: () => Promise<string | null>): Promise<{ version: string | null; swapped: boolean }> {
+    return this.enqueue(async () => {
+      const version = await target();
+      if (version === null || version === this.activeVersion) return { version, swapped: false };
+      await this.swapIn(version, false);
+      return { version, swapped: true };
+    });
+  }
+
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(job);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
+  private async swapIn(version: string, persist: boolean): Promise<void> {
+    if (this.activeEntry?.loaded.version === version) return;
+    const loaded = await (this.options.load ?? loadVersion)(this.options.modelsDir, version);
+    const previous = this.activeEntry;
+    this.activeEntry = { loaded, leases: 0, retired: false };
+    if (previous) {
+      previous.retired = true;
+      this.disposeIfIdle(previous);
+    }
+    if (persist) await writeActivePointer(this.options.modelsDir, version);
+    this.log(`model ${version} active${previous ? ` (was ${previous.loaded.version})` : ''}`);
+  }
+
   /** Serves the statistical fallback again. */
   deactivate(): Promise<void> {
-    const run = this.queue.then(() => {
+    return this.enqueue(async () => {
       const previous = this.activeEntry;
       this.activeEntry = null;
       if (previous) {
@@ -136,8 +164,6 @@ export class ModelRegistry {
         this.disposeIfIdle(previous);
       }
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   /** Activates the version named in `active.json`, if any. A broken pointer is logged; the fallback serves. */

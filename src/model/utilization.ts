@@ -38,23 +38,37 @@ export class UtilizationNetwork {
       const x = tf.tensor2d(raw, [n, WIDTH]);
       ratios = Float32Array.from((this.model.predict(x, { batchSize: n }) as tf.Tensor).dataSync());
     });
-    const shift = this.manifest.calibration;
-    for (let i = 0; i < n; i++) {
-      for (let r = 0; r < RESOURCE_ORDER.length; r++) {
-        const o = i * OUT + r * 3;
-        const base = reference[i * RESOURCE_ORDER.length + r]!;
-        const m = Math.max(0, base + ratios[o]! + shift[r * 3]!);
-        const p95 = Math.max(m, base + ratios[o + 1]! + shift[r * 3 + 1]!);
-        ratios[o] = m;
-        ratios[o + 1] = p95;
-        ratios[o + 2] = Math.max(p95, base + ratios[o + 2]! + shift[r * 3 + 2]!);
-      }
-    }
+    calibrateRatios(ratios, n, this.manifest.calibration, reference);
     return ratios;
   }
 
   dispose(): void {
     this.model.dispose();
+  }
+}
+
+/**
+ * Applies a calibration to n × 9 ratio predictions in place: per resource, value = reference + raw + shift (the
+ * reference is the residual base of the network's outputs; none for predictors that output levels, e.g. baselines),
+ * then 0 ≤ mean ≤ p95 ≤ p99. The one definition of "calibrated prediction", used by serving, by evaluation and by the
+ * calibrated baselines.
+ */
+export function calibrateRatios(
+  ratios: { [index: number]: number; length: number },
+  n: number,
+  shift: readonly number[],
+  reference: Float32Array | null = null,
+): void {
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < RESOURCE_ORDER.length; r++) {
+      const o = i * OUT + r * 3;
+      const base = reference ? reference[i * RESOURCE_ORDER.length + r]! : 0;
+      const m = Math.max(0, base + ratios[o]! + shift[r * 3]!);
+      const p95 = Math.max(m, base + ratios[o + 1]! + shift[r * 3 + 1]!);
+      ratios[o] = m;
+      ratios[o + 1] = p95;
+      ratios[o + 2] = Math.max(p95, base + ratios[o + 2]! + shift[r * 3 + 2]!);
+    }
   }
 }
 

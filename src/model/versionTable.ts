@@ -47,3 +47,9 @@ async function setOnlyActive(tx: Executor, version: string): Promise<boolean> {
 export async function listModelVersionRows(db: Executor): Promise<ModelVersionRow[]> {
   return db.select().from(modelVersions).orderBy(desc(modelVersions.createdAt));
 }
+
+/** The version `model_versions` marks active (the last recorded activation), or null when none is. */
+export async function activeModelVersion(db: Executor): Promise<string | null> {
+  const rows = await db.select({ version: modelVersions.version }).from(modelVersions).where(eq(modelVersions.active, true)).limit(1);
+  return rows[0]?.version ?? null;
+}

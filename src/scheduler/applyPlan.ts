@@ -30,9 +30,23 @@ const MEMORY_EPSILON = 1e-6;
 export interface ApplyOptions {
   newId(prefix: string): string;
   attempts: number;
+  /**
+   * What earlier committed rounds of this process wrote as each still-pending bid's deferral (outcomeKey). A deferral
+   * equal to it is not written again: with the cluster full, every round defers every pending bid, mostly for the
+   * same reason, and rewriting thousands of rows each round dominated the plan transaction.
+   */
+  deferrals?: ReadonlyMap<string, string>;
 }
 
-export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options: ApplyOptions): Promise<void> {
+/** What a deferral writes on its bid (reason, detail, score), as a comparable string. */
+export const outcomeKey = (o: Plan['outcomes'][number]): string => JSON.stringify([o.reason, o.detail, o.score]);
+
+export interface Applied {
+  /** The deferrals written by this plan, by bid id (outcomeKey); valid once the transaction has committed. */
+  deferrals: Map<string, string>;
+}
+
+export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options: ApplyOptions): Promise<Applied> {
   const now = plan.now;
   const nodeRows = await tx
     .select({ id: nodes.id, version: nodes.version })
@@ -139,10 +153,17 @@ export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options:
   }
 
   // Outcomes do not consume capacity, so a bid withdrawn meanwhile is simply left as the client set it. Deferred
-  // bids stay pending (state null keeps it) but record why they wait.
-  if (plan.outcomes.length > 0) {
+  // bids stay pending (state null keeps it) but record why they wait, unless that is what they already record.
+  const deferrals = new Map<string, string>();
+  const outcomes = plan.outcomes.filter((o) => {
+    if (o.outcome !== 'deferred') return true;
+    const key = outcomeKey(o);
+    deferrals.set(o.bidId, key);
+    return options.deferrals?.get(o.bidId) !== key;
+  });
+  if (outcomes.length > 0) {
     const values = sql.join(
-      plan.outcomes.map(
+      outcomes.map(
         (o) =>
           sql`(${o.bidId}::text, ${o.outcome === 'deferred' ? null : o.outcome}::text, ${o.reason}::text, ${o.detail}::text, ${
             o.score === null ? null : JSON.stringify(o.score)
@@ -180,8 +201,9 @@ export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options:
   for (const t of plan.terminations) if (t.kind === 'moved' && t.nodeId !== null) targets.add(t.nodeId);
   await checkMemoryFits(tx, [...targets]);
 
-  // A drained node with nothing left on it is removed (kept as a row for history).
-  await tx.execute(sql`
+  // A drained node with nothing left on it is removed (kept as a row for history). Only a node draining in the
+  // snapshot can be: draining bumps a node's version, which the check above would have caught.
+  if (read.snapshot.nodes.some((n) => n.draining)) await tx.execute(sql`
     update ${nodes} set removed_at = ${now}, version = version + 1
     where draining and removed_at is null
       and not exists (select 1 from ${instances} i where i.node_id = ${nodes.id} and i.state in ('running', 'notified'))`);
@@ -200,6 +222,7 @@ export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options:
       attempts: options.attempts,
     });
   }
+  return { deferrals };
 }
 
 /** Refuses (rolls back) a plan that would put more declared peak memory on a node it places onto than the node has. */

@@ -1,15 +1,25 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
+import { bids, instances, profiles } from '../db/schema.js';
+import { LIVE_STATES } from '../service/nodeViews.js';
 
 /**
- * Marks live instances whose declared `expectedRuntimeSeconds` have elapsed as completed. Parley has no separate
- * "done" call, so the declared runtime is the contract for when an instance frees its capacity.
+ * Marks live instances whose declared `expectedRuntimeSeconds` have elapsed as completed, and returns their ids.
+ * Parley has no separate "done" call, so the declared runtime is the contract for when an instance frees its capacity.
  */
-export async function completeFinished(db: Executor, now: number): Promise<void> {
-  await db.execute(sql`
-    update instances i set state = 'completed', ended_at = ${now}, notice = null, version = i.version + 1
-    from bids b, profiles p
-    where i.bid_id = b.id and b.profile_id = p.id
-      and i.state in ('running', 'notified')
-      and i.started_at + ((p.spec->>'expectedRuntimeSeconds')::float8 * 1000) <= ${now}`);
+export async function completeFinished(db: Executor, now: number): Promise<string[]> {
+  const done = await db
+    .update(instances)
+    .set({ state: 'completed', endedAt: now, notice: null, version: sql`${instances.version} + 1` })
+    .from(bids)
+    .innerJoin(profiles, eq(profiles.id, bids.profileId))
+    .where(
+      and(
+        eq(instances.bidId, bids.id),
+        inArray(instances.state, [...LIVE_STATES]),
+        sql`${instances.startedAt} + ((${profiles.spec}->>'expectedRuntimeSeconds')::float8 * 1000) <= ${now}`,
+      ),
+    )
+    .returning({ id: instances.id });
+  return done.map((d) => d.id);
 }

@@ -1,6 +1,7 @@
 /**
- * The clearing loop: every `roundMs`, and early when a bid arrives while the last round left capacity free, it
- * completes finished instances, reads a snapshot, runs the pure engine and applies the plan in one transaction. A
+ * The clearing loop: every `roundMs`, early when a bid arrives while the last round left capacity free, and early when
+ * a client frees capacity, it reads a snapshot (completing first the instances whose declared runtime has elapsed,
+ * when it holds any), runs the pure engine and applies the plan in one transaction. A
  * plan whose inputs changed in between (PlanConflict) is thrown away and recomputed from a fresh snapshot.
  * Rounds never overlap: a trigger during a round schedules exactly one more.
  */
@@ -9,11 +10,13 @@ import type { Db } from '../db/database.js';
 import type { Plan } from '../market/types.js';
 import type { Clock, PredictionProvider, RoundTrigger } from '../service/context.js';
 import type { Metrics } from '../service/metrics.js';
+import type { CachedInstance, StatusCache } from '../service/statusCache.js';
 import { applyPlan, PlanConflict } from './applyPlan.js';
 import { completeFinished } from './completeFinished.js';
 import type { MarketEngine } from './engine.js';
-import { inlineRoundRunner, type RoundRunner } from './roundRunner.js';
-import { readSnapshot } from './snapshot.js';
+import { emptyRunnerStats, inlineRoundRunner, type RoundRunner, type RunnerStats } from './roundRunner.js';
+import { readSnapshot, type SnapshotOptions, type SnapshotRead } from './snapshot.js';
+import { SnapshotCache } from './snapshotCache.js';
 
 export interface LoopOptions {
   db: Db;
@@ -29,8 +32,11 @@ export interface LoopOptions {
   newId(prefix: string): string;
   /** Plans computed per round before giving up until the next tick (each conflict means someone else changed state). */
   maxAttempts?: number;
-  /** Called after every round that may have changed instances (e.g. to clear the status cache). */
-  onRoundEnd?: () => void;
+  /**
+   * The status cache this loop keeps true (statusCache.ts): refreshed with every live instance each snapshot reads,
+   * and told which instances each round completed or its plan changed, once that has committed.
+   */
+  statusCache?: StatusCache;
   /**
    * Least time between the starts of two rounds that bids trigger early (default 100 ms): a burst of bids then costs
    * at most 10 extra rounds a second, and each waits at most this long plus one round for a decision.
@@ -38,25 +44,55 @@ export interface LoopOptions {
   minEarlyRoundGapMs?: number;
 }
 
+/** Milliseconds each part of a round took (the last attempt's, plus `completeMs` and `totalMs` over all attempts). */
+export interface RoundStats extends RunnerStats {
+  /** Marking instances whose declared runtime has elapsed as completed (only in rounds whose snapshot holds any). */
+  completeMs: number;
+  /** Reading the snapshot (one repeatable-read transaction; two when instances were completed first). */
+  snapshotMs: number;
+  /** The plan transaction with its re-checks. */
+  applyMs: number;
+  totalMs: number;
+}
+
+/** The phases exported as `parley_round_phase_seconds{phase}`, each with the timing it reports. */
+const ROUND_PHASES = {
+  complete: 'completeMs',
+  snapshot: 'snapshotMs',
+  predict: 'predictMs',
+  post: 'postMs',
+  engine: 'engineMs',
+  apply: 'applyMs',
+} as const satisfies Record<string, keyof RoundStats>;
+
 export interface RoundReport {
   plan: Plan | null;
   attempts: number;
+  timings: RoundStats;
 }
 
 export class ClearingLoop implements RoundTrigger {
   private timer: NodeJS.Timeout | null = null;
   private earlyTimer: NodeJS.Timeout | null = null;
   private lastRoundStartedAt = Number.NEGATIVE_INFINITY;
-  private inFlight: Promise<RoundReport> | null = null;
+  private inFlight: Promise<unknown> | null = null;
   private again = false;
   private stopped = false;
   /** False when the last round deferred or rejected a bid for lack of capacity: new bids then wait for the tick. */
   private capacityFree = true;
 
   private readonly runner: RoundRunner;
+  /** The deferral each still-pending bid records, as this process's last committed round wrote it (applyPlan). */
+  private deferrals = new Map<string, string>();
+  private readonly snapshotOptions: SnapshotOptions;
 
   constructor(private readonly options: LoopOptions) {
     this.runner = options.runner ?? inlineRoundRunner(options.engine);
+    this.snapshotOptions = {
+      historySamples: options.historySamples,
+      ledgerHalfLifeSeconds: options.engine.config.priorityReductionHalfLifeSeconds,
+      cache: new SnapshotCache(),
+    };
   }
 
   start(): void {
@@ -64,7 +100,18 @@ export class ClearingLoop implements RoundTrigger {
   }
 
   bidArrived(): void {
-    if (!this.capacityFree || this.earlyTimer) return;
+    if (!this.capacityFree) return;
+    this.early();
+  }
+
+  capacityFreed(): void {
+    this.capacityFree = true;
+    this.early();
+  }
+
+  /** An early round, at least `minEarlyRoundGapMs` after the start of the last one. */
+  private early(): void {
+    if (this.earlyTimer) return;
     const wait = this.lastRoundStartedAt + (this.options.minEarlyRoundGapMs ?? 100) - performance.now();
     if (wait <= 0) {
       this.trigger();
@@ -96,9 +143,10 @@ export class ClearingLoop implements RoundTrigger {
   /** Runs one round now (after any round in flight) and reports what was applied. */
   async runRound(): Promise<RoundReport> {
     while (this.inFlight) await this.inFlight;
-    this.inFlight = this.round();
+    const round = this.round();
+    this.inFlight = round;
     try {
-      return await this.inFlight;
+      return await round;
     } finally {
       this.inFlight = null;
     }
@@ -114,63 +162,127 @@ export class ClearingLoop implements RoundTrigger {
     while (this.inFlight) await this.inFlight;
   }
 
-  private async safeRound(): Promise<RoundReport> {
+  private async safeRound(): Promise<void> {
     try {
-      return await this.round();
+      await this.round();
     } catch (err) {
       this.options.metrics?.rounds.inc({ result: 'error' });
       this.options.logger.error({ err }, 'clearing round failed');
-      return { plan: null, attempts: 0 };
     }
   }
 
   private async round(): Promise<RoundReport> {
-    const { db, clock, predictions, metrics, logger } = this.options;
+    const { db, clock, predictions, metrics, logger, statusCache } = this.options;
     const maxAttempts = this.options.maxAttempts ?? 5;
-    this.lastRoundStartedAt = performance.now();
-    const stopTimer = metrics?.roundDuration.startTimer();
+    const started = (this.lastRoundStartedAt = performance.now());
+    const timings: RoundStats = { completeMs: 0, snapshotMs: 0, ...emptyRunnerStats(), applyMs: 0, totalMs: 0 };
+    let report: RoundReport = { plan: null, attempts: maxAttempts, timings };
     try {
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const now = clock.now();
-        await completeFinished(db, now);
-        const read = await db.transaction((tx) => readSnapshot(tx, now, this.options.historySamples), {
-          isolationLevel: 'repeatable read',
-          accessMode: 'read only',
-        });
+        const snapshot = async () => {
+          const token = statusCache?.token() ?? 0;
+          const readAt = statusCache?.now() ?? 0;
+          const begun = performance.now();
+          const read = await db.transaction((tx) => readSnapshot(tx, now, this.snapshotOptions), {
+            isolationLevel: 'repeatable read',
+            accessMode: 'read only',
+          });
+          timings.snapshotMs += performance.now() - begun;
+          return { read, token, readAt };
+        };
+        timings.snapshotMs = 0;
+        let snap = await snapshot();
+        // Instances whose declared runtime has elapsed are completed before the engine sees them. The snapshot says
+        // whether there are any (it holds every live instance with its start and profile), so the UPDATE runs only
+        // then, followed by a fresh (incremental) snapshot without them.
+        if (snap.read.snapshot.instances.some((i) => i.startedAt + i.profile.expectedRuntimeSeconds * 1000 <= now)) {
+          const begun = performance.now();
+          const completed = await completeFinished(db, now); // outside `statusCache?.…()`, which skips its arguments
+          statusCache?.invalidateAll(completed);
+          timings.completeMs += performance.now() - begun;
+          snap = await snapshot();
+        }
+        const { read } = snap;
+        if (statusCache && read.historyRead) statusCache.refresh(statusRows(read), snap.token, snap.readAt);
         // The runner uses the models synchronously before it awaits (predictions are computed on this thread), so
         // `current()` without a lease is enough even when a model swap lands while the worker computes.
-        const plan = await this.runner.clearRound(read.snapshot, predictions.current(), now % 2 ** 31);
+        const plan = await this.runner.clearRound(read.snapshot, predictions.current(), now % 2 ** 31, timings);
+        const t = performance.now();
         try {
-          await db.transaction((tx) => applyPlan(tx, read, plan, { newId: this.options.newId, attempts: attempt }));
+          const applied = await db.transaction((tx) =>
+            applyPlan(tx, read, plan, { newId: this.options.newId, attempts: attempt, deferrals: this.deferrals }),
+          );
+          this.deferrals = applied.deferrals;
         } catch (err) {
           if (!(err instanceof PlanConflict)) throw err;
           metrics?.planConflicts.inc();
           logger.debug({ attempt, reason: err.message }, 'plan inputs changed; recomputing');
           continue;
+        } finally {
+          timings.applyMs = performance.now() - t;
         }
+        statusCache?.invalidateAll([...plan.terminations, ...plan.preemptions].map((c) => c.instanceId));
         this.capacityFree = !plan.outcomes.some((o) => o.reason === 'capacity');
         metrics?.rounds.inc({ result: 'applied' });
         metrics?.placements.inc(plan.placements.length);
         metrics?.preemptions.inc(plan.preemptions.length);
-        if (plan.placements.length + plan.preemptions.length + plan.terminations.length > 0) {
-          logger.info(
-            {
-              placements: plan.placements.length,
-              preemptions: plan.preemptions.length,
-              terminations: plan.terminations.length,
-              attempts: attempt,
-            },
-            'clearing round applied',
-          );
-        }
-        return { plan, attempts: attempt };
+        report = { plan, attempts: attempt, timings };
+        return report;
       }
       metrics?.rounds.inc({ result: 'conflicted' });
       logger.warn({ maxAttempts }, 'clearing round gave up after repeated conflicts; retrying next tick');
-      return { plan: null, attempts: maxAttempts };
+      return report;
     } finally {
-      this.options.onRoundEnd?.();
-      stopTimer?.();
+      timings.totalMs = performance.now() - started;
+      this.record(report);
     }
+  }
+
+  /** Exports the round's phase times and logs the round (info when it changed something, debug otherwise). */
+  private record({ plan, attempts, timings }: RoundReport): void {
+    const { metrics, logger } = this.options;
+    if (metrics) {
+      for (const [phase, key] of Object.entries(ROUND_PHASES)) metrics.roundPhase.labels(phase).observe(timings[key] / 1000);
+      metrics.roundDuration.observe(timings.totalMs / 1000);
+      metrics.roundPredictions.inc({ source: 'predicted' }, timings.predicted);
+      metrics.roundPredictions.inc({ source: 'reused' }, timings.reused);
+    }
+    const rounded = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+    const changes = plan ? plan.placements.length + plan.preemptions.length + plan.terminations.length : 0;
+    const fields = {
+      ...(plan
+        ? {
+            placements: plan.placements.length,
+            preemptions: plan.preemptions.length,
+            terminations: plan.terminations.length,
+          }
+        : {}),
+      attempts,
+      stats: rounded,
+    };
+    if (changes > 0) logger.info(fields, 'clearing round applied');
+    else logger.debug(fields, plan ? 'clearing round applied' : 'clearing round without a plan');
+  }
+}
+
+/** The status row made from a snapshot's instance row and history, reused while both stay the same objects. */
+const statusRowOf = new WeakMap<object, { history: readonly unknown[] | null; status: CachedInstance }>();
+
+/**
+ * The snapshot's live instances as status rows (the latest sample is the last of the history read). An instance
+ * unchanged since the last round keeps its status row object, and with it the JSON already built from it (views.ts).
+ */
+function* statusRows(read: SnapshotRead): Generator<CachedInstance> {
+  for (const { row, profile, history } of read.live) {
+    const known = statusRowOf.get(row);
+    if (known && known.history === history) {
+      yield known.status;
+      continue;
+    }
+    const last = history && history.length > 0 ? history[history.length - 1]! : null;
+    const status = { instance: row, profile, latest: last && { at: last.at, cpu: last.cpu, memory: last.memory, network: last.network } };
+    statusRowOf.set(row, { history, status });
+    yield status;
   }
 }

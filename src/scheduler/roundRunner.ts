@@ -1,23 +1,65 @@
 /**
  * Where a clearing round's engine call runs. The loop reads the snapshot and applies the plan on the main thread
  * either way; only `clearRound` moves. Inline runs it on the calling thread (tests, `PARLEY_ENGINE_WORKER=0`); the
- * worker runner (workerRoundRunner.ts) runs it in a worker thread so requests keep being served meanwhile.
+ * worker runner (workerRoundRunner.ts) runs it in a worker thread so requests keep being served meanwhile. Both
+ * predict on the calling thread through a PredictionCache (predictionCache.ts) and hand the engine the result.
  */
 import type { Plan, Snapshot } from '../market/types.js';
 import type { PredictionModels } from '../service/context.js';
 import type { MarketEngine } from './engine.js';
+import { PredictionCache } from './predictionCache.js';
+import { PrecomputedPredictor, predictRound } from './roundJob.js';
+
+/** What a runner spent on one round, filled in when the caller passes it (the loop logs and exports these). */
+export interface RunnerStats {
+  /** Calling thread: the predictor's batched call on the round's inputs the prediction cache did not answer. */
+  predictMs: number;
+  /** Inputs the predictor ran on, and inputs answered by the prediction cache. */
+  predicted: number;
+  reused: number;
+  /** Main thread: handing the job to the worker (postMessage serializes it by structured clone); 0 inline. */
+  postMs: number;
+  /** From the job handed over until the plan is back: the engine itself (in the worker, or inline). */
+  engineMs: number;
+}
+
+export const emptyRunnerStats = (): RunnerStats => ({ predictMs: 0, predicted: 0, reused: 0, postMs: 0, engineMs: 0 });
 
 export interface RoundRunner {
-  /** The plan of one round; `seed` seeds its RandomSource, so the same snapshot and seed give the same plan. */
-  clearRound(snapshot: Snapshot, models: PredictionModels, seed: number): Promise<Plan>;
+  /**
+   * The plan of one round; `seed` seeds its RandomSource, so the same snapshot and seed give the same plan.
+   * `stats`, when given, receives where the time went.
+   */
+  clearRound(snapshot: Snapshot, models: PredictionModels, seed: number, stats?: RunnerStats): Promise<Plan>;
   /** Releases the runner's resources (terminates a worker); a round in flight is rejected. */
   close(): Promise<void>;
 }
 
-export function inlineRoundRunner(engine: MarketEngine): RoundRunner {
+/** Runs the prediction step of a round through `cache`, recording its time and counts in `stats`. */
+export function timedPredictions(snapshot: Snapshot, models: PredictionModels, engine: MarketEngine, cache: PredictionCache, stats?: RunnerStats) {
+  const started = performance.now();
+  const result = predictRound(snapshot, models.predictor, engine.config, cache);
+  if (stats) {
+    stats.predictMs = performance.now() - started;
+    stats.predicted = result.predicted;
+    stats.reused = result.reused;
+  }
+  return result.predictions;
+}
+
+export function inlineRoundRunner(engine: MarketEngine, cache = new PredictionCache()): RoundRunner {
   return {
-    clearRound: async (snapshot, models, seed) =>
-      engine.clearRound(snapshot, { predictor: models.predictor, interference: models.interference, random: engine.random(seed) }),
+    clearRound: async (snapshot, models, seed, stats) => {
+      const predictions = timedPredictions(snapshot, models, engine, cache, stats);
+      const started = performance.now();
+      const plan = engine.clearRound(snapshot, {
+        predictor: new PrecomputedPredictor(models.predictor.version, predictions),
+        interference: models.interference,
+        random: engine.random(seed),
+      });
+      if (stats) stats.engineMs = performance.now() - started;
+      return plan;
+    },
     close: async () => {},
   };
 }

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { clearRound, resolveEngineConfig, type EngineConfig, type Plan } from '../market/index.js';
-import { jobDeps, type RoundJob } from './roundJob.js';
+import { JobDecoder, jobDeps, type RoundJob } from './roundJob.js';
 
 export interface RoundRequest {
   id: number;
@@ -17,11 +17,13 @@ export type RoundResponse =
 if (!parentPort) throw new Error('roundWorker.ts runs only as a worker thread');
 const port = parentPort;
 const config = resolveEngineConfig((workerData as { engineConfig: EngineConfig }).engineConfig);
+/** The instances and bids earlier jobs sent (a job carries only what changed: roundJob.ts). */
+const decoder = new JobDecoder();
 
 port.on('message', ({ id, job }: RoundRequest) => {
   let response: RoundResponse;
   try {
-    response = { id, plan: clearRound(job.snapshot, jobDeps(job), config) };
+    response = { id, plan: clearRound(decoder.decode(job), jobDeps(job), config) };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     response = { id, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } };

@@ -1,20 +1,27 @@
 /**
  * Loads what a clearing round reads into the engine's Snapshot, together with the version of every row the decision
  * depends on, so the apply step can re-check them (optimistic concurrency).
+ *
+ * With a SnapshotCache (the clearing loop keeps one), a round reads in full only what changed since the last round:
+ * the ids, versions and feedback counts of the live instances and the ids of the pending bids are read every time,
+ * and then only the rows whose version changed, the histories whose feedback count changed, and the bids and
+ * profiles not seen before. Everything is read in the caller's one transaction (repeatable read), so the snapshot is
+ * one committed state whatever the cache held.
  */
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { bids, feedback, instances, ledger, nodes, profiles } from '../db/schema.js';
 import type {
   FeedbackSample,
   LedgerEntry,
-  MarketNode,
   PendingBid,
   ReasonCode,
   RunningInstance,
   Snapshot,
+  WorkloadProfile,
 } from '../market/types.js';
-import { LIVE_STATES } from '../service/nodeViews.js';
+import { LIVE_STATES, marketNode } from '../service/nodeViews.js';
+import { deepFreeze, SnapshotCache, type InstanceRow, type LiveInstance } from './snapshotCache.js';
 
 export interface SnapshotRead {
   snapshot: Snapshot;
@@ -22,74 +29,72 @@ export interface SnapshotRead {
   nodeVersions: ReadonlyMap<string, number>;
   /** Version of every live instance in the snapshot. */
   instanceVersions: ReadonlyMap<string, number>;
+  /**
+   * Every live instance's row, profile and (when the round reads history, `historySamples > 0`) recent feedback, in
+   * snapshot order: what status reads show, true as of this snapshot.
+   */
+  live: readonly LiveInstance[];
+  /** Whether `live[i].history` holds the instance's latest samples (false when `historySamples` is 0). */
+  historyRead: boolean;
 }
 
-/** The most recent `limit` samples of each instance, oldest first. */
-async function recentHistory(db: Executor, instanceIds: string[], limit: number) {
+/** IN lists are split so that no statement comes near PostgreSQL's 65,535 parameters. */
+const IN_CHUNK = 5000;
+
+async function inChunks<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += IN_CHUNK) out.push(...(await query(ids.slice(i, i + IN_CHUNK))));
+  return out;
+}
+
+/**
+ * The most recent `limit` samples of each given instance, oldest first: one index range scan per instance
+ * (feedback_instance_at_idx) through a lateral subquery, so the cost does not grow with an instance's total history.
+ */
+async function recentHistory(db: Executor, instanceIds: readonly string[], limit: number) {
   const byInstance = new Map<string, FeedbackSample[]>();
   if (instanceIds.length === 0 || limit === 0) return byInstance;
-  const ranked = db
+  const recent = db
     .select({
-      instanceId: feedback.instanceId,
       id: feedback.id,
       at: feedback.at,
       cpu: feedback.cpu,
       memory: feedback.memory,
       network: feedback.network,
       slowdown: feedback.slowdown,
-      rank: sql<number>`row_number() over (partition by ${feedback.instanceId} order by ${feedback.at} desc, ${feedback.id} desc)`.as(
-        'rank',
-      ),
     })
     .from(feedback)
-    .where(inArray(feedback.instanceId, instanceIds))
-    .as('ranked');
-  const rows = await db
-    .select()
-    .from(ranked)
-    .where(lte(ranked.rank, limit))
-    .orderBy(asc(ranked.instanceId), asc(ranked.at), asc(ranked.id));
+    .where(eq(feedback.instanceId, instances.id))
+    .orderBy(desc(feedback.at), desc(feedback.id))
+    .limit(limit)
+    .as('recent');
+  const rows = await inChunks(instanceIds, (chunk) =>
+    db
+      .select({
+        instanceId: instances.id,
+        at: recent.at,
+        cpu: recent.cpu,
+        memory: recent.memory,
+        network: recent.network,
+        slowdown: recent.slowdown,
+      })
+      .from(instances)
+      .innerJoinLateral(recent, sql`true`)
+      .where(inArray(instances.id, chunk))
+      .orderBy(asc(instances.id), asc(recent.at), asc(recent.id)),
+  );
   for (const r of rows) {
     const sample: FeedbackSample = { at: Number(r.at), cpu: r.cpu, memory: r.memory, network: r.network };
     if (r.slowdown !== null) sample.slowdown = r.slowdown;
-    const list = byInstance.get(r.instanceId) ?? [];
+    let list = byInstance.get(r.instanceId);
+    if (!list) byInstance.set(r.instanceId, (list = []));
     list.push(sample);
-    byInstance.set(r.instanceId, list);
   }
   return byInstance;
 }
 
-export async function readSnapshot(db: Executor, now: number, historySamples: number): Promise<SnapshotRead> {
-  const nodeRows = await db.select().from(nodes).where(isNull(nodes.removedAt)).orderBy(asc(nodes.id));
-  const liveRows = await db
-    .select({ instance: instances, profile: profiles.spec })
-    .from(instances)
-    .innerJoin(bids, eq(bids.id, instances.bidId))
-    .innerJoin(profiles, eq(profiles.id, bids.profileId))
-    .where(inArray(instances.state, [...LIVE_STATES]))
-    .orderBy(asc(instances.startedAt), asc(instances.id));
-  const history = await recentHistory(
-    db,
-    liveRows.map((r) => r.instance.id),
-    historySamples,
-  );
-  const pendingRows = await db
-    .select({ bid: bids, profile: profiles.spec })
-    .from(bids)
-    .innerJoin(profiles, eq(profiles.id, bids.profileId))
-    .where(and(eq(bids.state, 'pending')))
-    .orderBy(asc(bids.submittedAt), asc(bids.id));
-  const ledgerRows = await db.select().from(ledger).orderBy(asc(ledger.id));
-
-  const marketNodes: MarketNode[] = nodeRows.map((n) => ({
-    id: n.id,
-    cpu: n.cpu,
-    memory: n.memory,
-    network: n.network,
-    labels: n.labels,
-    draining: n.draining,
-  }));
-  const running: RunningInstance[] = liveRows.map(({ instance: i, profile }) => ({
+function runningInstance(i: InstanceRow, profile: WorkloadProfile, history: FeedbackSample[]): RunningInstance {
+  return {
     id: i.id,
     bidId: i.bidId,
     clientId: i.clientId,
@@ -105,15 +110,106 @@ export async function readSnapshot(db: Executor, now: number, historySamples: nu
     startedAt: i.startedAt,
     interruptions: i.interruptions,
     movedFrom: i.movedFrom,
-    history: history.get(i.id) ?? [],
+    history,
     notice: i.notice,
-  }));
-  const pending: PendingBid[] = pendingRows.map(({ bid: b, profile }) => {
+  };
+}
+
+/** Live instance rows (with their profiles) matching `where`. */
+function liveRows(db: Executor, where: SQL | undefined) {
+  return db
+    .select({ instance: instances, profile: profiles.spec })
+    .from(instances)
+    .innerJoin(bids, eq(bids.id, instances.bidId))
+    .innerJoin(profiles, eq(profiles.id, bids.profileId))
+    .where(and(inArray(instances.state, [...LIVE_STATES]), where));
+}
+
+async function readInstances(db: Executor, historySamples: number, cache: SnapshotCache) {
+  const keys = await db
+    .select({ id: instances.id, version: instances.version, feedbackCount: instances.feedbackCount })
+    .from(instances)
+    .where(inArray(instances.state, [...LIVE_STATES]))
+    .orderBy(asc(instances.startedAt), asc(instances.id));
+
+  const stale = keys.filter((k) => cache.instances.get(k.id)?.row.version !== k.version).map((k) => k.id);
+  // Most rows changed (the first round): one scan of the live rows beats an IN list of most of them.
+  const fetched =
+    stale.length > keys.length / 2
+      ? await liveRows(db, undefined)
+      : await inChunks(stale, (chunk) => liveRows(db, inArray(instances.id, chunk)));
+  for (const { instance: row, profile } of fetched) {
+    const entry = cache.instances.get(row.id);
+    if (entry) {
+      entry.row = row;
+      entry.running = null;
+    } else {
+      cache.instances.set(row.id, { row, profile, history: null, feedbackCount: -1, running: null });
+    }
+  }
+
+  const wantHistory = historySamples > 0;
+  const changedHistory = wantHistory
+    ? keys.filter((k) => cache.instances.get(k.id)!.feedbackCount !== k.feedbackCount).map((k) => k.id)
+    : [];
+  const histories = await recentHistory(db, changedHistory, historySamples);
+
+  const live: LiveInstance[] = new Array(keys.length);
+  const running: RunningInstance[] = new Array(keys.length);
+  keys.forEach((k, i) => {
+    const entry = cache.instances.get(k.id)!;
+    if (!wantHistory) {
+      if (entry.history === null || entry.history.length > 0) entry.running = null;
+      entry.history = [];
+    } else if (entry.feedbackCount !== k.feedbackCount) {
+      entry.history = histories.get(k.id) ?? [];
+      entry.feedbackCount = k.feedbackCount;
+      entry.running = null;
+    }
+    // Feedback raises the row's count without bumping its version: keep the cached row exact.
+    if (entry.row.feedbackCount !== k.feedbackCount) entry.row = { ...entry.row, feedbackCount: k.feedbackCount };
+    entry.running ??= deepFreeze(runningInstance(entry.row, entry.profile, entry.history!));
+    live[i] = entry;
+    running[i] = entry.running;
+  });
+  return { keys, live, running, historyRead: wantHistory };
+}
+
+async function readPendingBids(db: Executor, cache: SnapshotCache): Promise<PendingBid[]> {
+  const ids = await db
+    .select({ id: bids.id })
+    .from(bids)
+    .where(eq(bids.state, 'pending'))
+    .orderBy(asc(bids.submittedAt), asc(bids.id));
+  const unseen = ids.filter((b) => !cache.bids.has(b.id)).map((b) => b.id);
+  const rows = await inChunks(unseen, (chunk) =>
+    db
+      .select({
+        id: bids.id,
+        clientId: bids.clientId,
+        profileId: bids.profileId,
+        price: bids.price,
+        priority: bids.priority,
+        count: bids.count,
+        uninterruptible: bids.uninterruptible,
+        penalty: bids.penalty,
+        maxWaitSeconds: bids.maxWaitSeconds,
+        submittedAt: bids.submittedAt,
+      })
+      .from(bids)
+      .where(inArray(bids.id, chunk)),
+  );
+  const unknownProfiles = [...new Set(rows.map((b) => b.profileId).filter((id) => !cache.profiles.has(id)))];
+  const profileRows = await inChunks(unknownProfiles, (chunk) =>
+    db.select({ id: profiles.id, spec: profiles.spec }).from(profiles).where(inArray(profiles.id, chunk)),
+  );
+  for (const p of profileRows) cache.profiles.set(p.id, p.spec);
+  for (const b of rows) {
     const bid: PendingBid = {
       id: b.id,
       clientId: b.clientId,
       profileId: b.profileId,
-      profile,
+      profile: cache.profiles.get(b.profileId)!,
       price: b.price,
       count: b.count,
       uninterruptible: b.uninterruptible,
@@ -122,8 +218,48 @@ export async function readSnapshot(db: Executor, now: number, historySamples: nu
     if (b.priority !== null) bid.priority = b.priority;
     if (b.penalty !== null) bid.penalty = b.penalty;
     if (b.maxWaitSeconds !== null) bid.maxWaitSeconds = b.maxWaitSeconds;
-    return bid;
-  });
+    cache.bids.set(b.id, deepFreeze(bid));
+  }
+  return ids.map((b) => cache.bids.get(b.id)!);
+}
+
+/**
+ * Half-lives after which a priority reduction is left out of the snapshot: it then counts for less than 2⁻³⁰ of its
+ * amount (under 1e-7 priority points for the largest reduction a bid can carry) and of one violation.
+ */
+export const LEDGER_HALF_LIVES = 30;
+
+export interface SnapshotOptions {
+  /** Recent feedback samples per instance (config `historySamples`). */
+  historySamples: number;
+  /** The engine's `priorityReductionHalfLifeSeconds`, which bounds the ledger read (LEDGER_HALF_LIVES). */
+  ledgerHalfLifeSeconds: number;
+  /** What earlier rounds read (see snapshotCache.ts); without one everything is read. */
+  cache?: SnapshotCache;
+}
+
+/**
+ * The ledger entries the engine reads: priority reductions (fees never enter a decision: src/market/ledger.ts)
+ * younger than LEDGER_HALF_LIVES half-lives, so the read stays bounded however long the service runs.
+ */
+function readLedger(db: Executor, now: number, halfLifeSeconds: number) {
+  const since = now - LEDGER_HALF_LIVES * halfLifeSeconds * 1000;
+  return db
+    .select()
+    .from(ledger)
+    .where(and(eq(ledger.kind, 'priority_reduction'), gt(ledger.at, since)))
+    .orderBy(asc(ledger.id));
+}
+
+/** Reads the round's snapshot in the caller's transaction. */
+export async function readSnapshot(db: Executor, now: number, options: SnapshotOptions): Promise<SnapshotRead> {
+  const { historySamples, cache = new SnapshotCache() } = options;
+  const nodeRows = await db.select().from(nodes).where(isNull(nodes.removedAt)).orderBy(asc(nodes.id));
+  const { keys, live, running, historyRead } = await readInstances(db, historySamples, cache);
+  const pending = await readPendingBids(db, cache);
+  const ledgerRows = await readLedger(db, now, options.ledgerHalfLifeSeconds);
+  cache.retain(new Set(keys.map((k) => k.id)), new Set(pending.map((b) => b.id)));
+
   const entries: LedgerEntry[] = ledgerRows.map((l) => ({
     clientId: l.clientId,
     kind: l.kind,
@@ -133,8 +269,11 @@ export async function readSnapshot(db: Executor, now: number, historySamples: nu
     reason: l.reason as ReasonCode,
   }));
   return {
-    snapshot: { now, nodes: marketNodes, instances: running, bids: pending, ledger: entries },
+    snapshot: { now, nodes: nodeRows.map(marketNode), instances: running, bids: pending, ledger: entries },
     nodeVersions: new Map(nodeRows.map((n) => [n.id, n.version])),
-    instanceVersions: new Map(liveRows.map((r) => [r.instance.id, r.instance.version])),
+    instanceVersions: new Map(keys.map((k) => [k.id, k.version])),
+    live,
+    historyRead,
   };
 }
+

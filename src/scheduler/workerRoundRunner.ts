@@ -20,8 +20,9 @@ import type { Logger } from 'pino';
 import type { Plan, Snapshot } from '../market/types.js';
 import type { PredictionModels } from '../service/context.js';
 import type { MarketEngine } from './engine.js';
-import { buildRoundJob } from './roundJob.js';
-import type { RoundRunner } from './roundRunner.js';
+import { PredictionCache } from './predictionCache.js';
+import { interferenceData, JobEncoder } from './roundJob.js';
+import { inlineRoundRunner, timedPredictions, type RoundRunner, type RunnerStats } from './roundRunner.js';
 import type { RoundRequest, RoundResponse } from './roundWorker.js';
 
 /** file: URL of tsx's ESM API, resolved through its package.json `exports` (import condition). */
@@ -54,19 +55,24 @@ export class WorkerRoundRunner implements RoundRunner {
   private nextId = 1;
   private closed = false;
   private warnedInline = false;
+  private readonly inline: RoundRunner;
+  private readonly predictionCache = new PredictionCache();
+  /** What the current worker has been sent (roundJob.ts); reset when a worker is replaced or a round fails. */
+  private readonly encoder = new JobEncoder();
 
   constructor(
     private readonly engine: MarketEngine,
     private readonly logger?: Logger,
   ) {
+    this.inline = inlineRoundRunner(engine, this.predictionCache);
     // Start the worker now: loading tsx and the engine takes a few hundred ms, better spent before the first round.
     this.spawn();
   }
 
-  async clearRound(snapshot: Snapshot, models: PredictionModels, seed: number): Promise<Plan> {
+  async clearRound(snapshot: Snapshot, models: PredictionModels, seed: number, stats?: RunnerStats): Promise<Plan> {
     if (this.closed) throw new RoundWorkerError('round runner is closed');
-    const job = buildRoundJob(snapshot, models, seed, this.engine.config);
-    if (job === null) {
+    const interference = interferenceData(models.interference);
+    if (interference === null) {
       if (!this.warnedInline) {
         this.warnedInline = true;
         this.logger?.warn(
@@ -74,18 +80,32 @@ export class WorkerRoundRunner implements RoundRunner {
           'interference model cannot be sent to the round worker; clearing rounds run on the main thread',
         );
       }
-      return this.engine.clearRound(snapshot, {
-        predictor: models.predictor,
-        interference: models.interference,
-        random: this.engine.random(seed),
-      });
+      return this.inline.clearRound(snapshot, models, seed, stats);
     }
+    const predictions = timedPredictions(snapshot, models, this.engine, this.predictionCache, stats);
+    const posted = performance.now();
     const worker = this.worker ?? this.spawn();
     const id = this.nextId++;
-    return new Promise<Plan>((resolve, reject) => {
+    const plan = new Promise<Plan>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, job } satisfies RoundRequest);
+      try {
+        worker.postMessage({ id, job: this.encoder.encode(snapshot, predictions, models, interference, seed) } satisfies RoundRequest);
+      } catch (err) {
+        this.pending.delete(id);
+        reject(err as Error);
+      }
     });
+    const handedOver = performance.now();
+    if (stats) stats.postMs = handedOver - posted;
+    try {
+      return await plan;
+    } catch (err) {
+      // Whatever failed, the next job sends the whole snapshot again rather than trust what the worker holds.
+      this.encoder.reset();
+      throw err;
+    } finally {
+      if (stats) stats.engineMs = performance.now() - handedOver;
+    }
   }
 
   async close(): Promise<void> {
@@ -97,6 +117,7 @@ export class WorkerRoundRunner implements RoundRunner {
   }
 
   private spawn(): Worker {
+    this.encoder.reset();
     const worker = new Worker(bootstrap(), { eval: true, workerData: { engineConfig: this.engine.config } });
     worker.on('message', (response: RoundResponse) => {
       const pending = this.pending.get(response.id);

@@ -18,8 +18,9 @@ const isDirectory = (path: string) => stat(path).then((s) => s.isDirectory(), ()
 /**
  * Loads `version` from the models folder, validates its manifest against this server's feature spec, warms it up
  * and swaps it in (ModelRegistry.activate); rounds already running finish on the version they took. Only then is
- * the activation recorded: `models/active.json` (what the next start serves) and the `model_versions` row, in one
- * transaction. A refused version changes nothing and the active version keeps serving.
+ * the activation recorded: `models/active.json` and the `model_versions` row (one transaction), which every other
+ * service process on this database follows within seconds (src/model/activeVersionSync.ts). A refused version
+ * changes nothing and the active version keeps serving.
  */
 export async function activateModel({ ctx, version }: { ctx: ServiceContext; version: string }): Promise<ActivationView> {
   const registry = ctx.models;
@@ -32,14 +33,13 @@ export async function activateModel({ ctx, version }: { ctx: ServiceContext; ver
   }
   const previous = registry.activeVersion;
   try {
-    await registry.activate(version, { persist: true });
+    // Recorded inside the registry's activation queue: every process sharing the database follows that row
+    // (ActiveVersionSync), this one included, so the record must never lag behind the swap it describes.
+    await registry.activate(version, { persist: true, onSwapped: (manifest) => recordModelActivation(ctx.db, manifest, dir) });
   } catch (error) {
     if (error instanceof IncompatibleModelError) throw new DomainError('model_incompatible', error.message);
     if (error instanceof CorruptModelError) throw new DomainError('model_corrupt', error.message);
     throw error;
   }
-  const manifest = registry.activeManifest;
-  // Activations are serialized by the registry; another one landing right after ours is the only way to miss.
-  if (manifest?.version === version) await recordModelActivation(ctx.db, manifest, dir);
   return { version, previous, activatedAt: new Date(ctx.clock.now()).toISOString() };
 }

@@ -34,11 +34,14 @@ export function fixedModels(predictor: Predictor, interference: InterferenceMode
   return { current: () => models };
 }
 
-/** Lets a bid ask for a clearing round now when capacity is free, rather than waiting for the next tick. */
+/** Lets a request ask for an early clearing round rather than waiting for the next tick. */
 export interface RoundTrigger {
+  /** A bid arrived: worth a round now if the last one left capacity free. */
   bidArrived(): void;
+  /** Capacity was freed (an instance was terminated): worth a round now, even if bids were waiting for capacity. */
+  capacityFreed(): void;
 }
-export const noRoundTrigger: RoundTrigger = { bidArrived: () => {} };
+export const noRoundTrigger: RoundTrigger = { bidArrived: () => {}, capacityFreed: () => {} };
 
 export interface ServiceContext {
   db: Db;
@@ -50,7 +53,7 @@ export interface ServiceContext {
   /** Feedback samples per instance given to the predictor (config `historySamples`). */
   historySamples: number;
   newId(prefix: string): string;
-  /** Principal of each secret hash seen by this process (see boundedCache.ts). */
+  /** Principal of each secret this process verified (see boundedCache.ts and authenticate.ts). */
   principals: BoundedCache<string, Principal>;
   /** Owning client of each profile id seen by this process. */
   profileOwners: BoundedCache<string, string>;

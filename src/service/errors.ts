@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'route_not_found',
   'method_not_allowed',
   'bid_not_pending',
+  'instance_finished',
   'node_exists',
   'model_incompatible',
   'model_corrupt',

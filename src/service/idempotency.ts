@@ -32,15 +32,18 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
+/**
+ * Runs `run` once per (client, route, key). Without a key there is nothing to store with the change, so `run` gets the
+ * database itself, or a transaction of its own when `atomic` (its statements must commit together).
+ */
 export async function idempotent<T>(
   ctx: ServiceContext,
   scope: IdempotencyScope,
   run: (db: Executor) => Promise<StoredResponse<T>>,
+  { atomic = false }: { atomic?: boolean } = {},
 ): Promise<StoredResponse<T>> {
   const { key } = scope;
-  // Without a key there is nothing to store atomically with the change, so `run` gets the database itself: its
-  // statements only insert, and what they check (the caller owns the profile or instance) never changes afterwards.
-  if (key === undefined) return run(ctx.db);
+  if (key === undefined) return atomic ? ctx.db.transaction((tx) => run(tx)) : run(ctx.db);
   if (key.length === 0 || key.length > 255) {
     throw new DomainError('validation_failed', 'Idempotency-Key must be 1 to 255 characters', [
       { path: 'header:$["idempotency-key"]', message: 'must be 1 to 255 characters' },

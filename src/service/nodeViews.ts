@@ -2,8 +2,14 @@ import { and, count, inArray, isNull } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { instances, nodes } from '../db/schema.js';
 import type { NodeView } from '../api/schemas.js';
+import type { MarketNode } from '../market/types.js';
 
 export const LIVE_STATES = ['running', 'notified'] as const;
+
+/** A node row as the engine sees it. */
+export function marketNode(n: typeof nodes.$inferSelect): MarketNode {
+  return { id: n.id, cpu: n.cpu, memory: n.memory, network: n.network, labels: n.labels, draining: n.draining };
+}
 
 /** Nodes not yet removed, each with its number of live instances. */
 export async function nodeViews(db: Executor, where = isNull(nodes.removedAt)): Promise<NodeView[]> {
@@ -14,13 +20,5 @@ export async function nodeViews(db: Executor, where = isNull(nodes.removedAt)): 
     .where(and(inArray(instances.state, [...LIVE_STATES])))
     .groupBy(instances.nodeId);
   const byNode = new Map(counts.map((c) => [c.nodeId, Number(c.n)]));
-  return rows.map((n) => ({
-    id: n.id,
-    cpu: n.cpu,
-    memory: n.memory,
-    network: n.network,
-    labels: n.labels,
-    draining: n.draining,
-    instances: byNode.get(n.id) ?? 0,
-  }));
+  return rows.map((n) => ({ ...marketNode(n), instances: byNode.get(n.id) ?? 0 }));
 }

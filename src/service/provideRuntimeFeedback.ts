@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { FeedbackInput } from '../api/schemas.js';
 import { feedback, instances } from '../db/schema.js';
 import type { ServiceContext } from './context.js';
@@ -12,6 +12,9 @@ import { idempotent, type StoredResponse } from './idempotency.js';
 export const FUTURE_SKEW_MS = 5_000;
 
 export type FeedbackAccepted = { accepted: number };
+
+/** Rows per INSERT: 9 parameters each stays far below PostgreSQL's 65,535 parameters per statement. */
+const INSERT_CHUNK = 1000;
 
 /** Stores utilization samples of one of the caller's instances; they feed the predictor and retraining. */
 export async function provideRuntimeFeedback({
@@ -34,25 +37,28 @@ export async function provideRuntimeFeedback({
     ctx,
     { clientId, route: 'provide_runtime_feedback', key: idempotencyKey, request: input },
     async (tx) => {
+      // Checks ownership and counts the samples on the instance in one statement (the count tells the clearing round
+      // that this instance's history changed; it commits with the samples).
       const [owned] = await tx
-        .select({ id: instances.id })
-        .from(instances)
-        .where(and(eq(instances.id, input.instanceId), eq(instances.clientId, clientId)));
+        .update(instances)
+        .set({ feedbackCount: sql`${instances.feedbackCount} + ${input.samples.length}` })
+        .where(and(eq(instances.id, input.instanceId), eq(instances.clientId, clientId)))
+        .returning({ id: instances.id });
       if (!owned) throw notFound('instance', input.instanceId);
-      await tx.insert(feedback).values(
-        input.samples.map((s, i) => ({
-          instanceId: input.instanceId,
-          clientId,
-          at: at[i]!,
-          cpu: s.cpu,
-          memory: s.memory,
-          network: s.network,
-          slowdown: s.slowdown ?? null,
-          receivedAt: now,
-        })),
-      );
+      const rows = input.samples.map((s, i) => ({
+        instanceId: input.instanceId,
+        clientId,
+        at: at[i]!,
+        cpu: s.cpu,
+        memory: s.memory,
+        network: s.network,
+        slowdown: s.slowdown ?? null,
+        receivedAt: now,
+      }));
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insert(feedback).values(rows.slice(i, i + INSERT_CHUNK));
       return { status: 202, body: { accepted: input.samples.length } };
     },
+    { atomic: true },
   );
   ctx.statusCache.invalidate(input.instanceId);
   return response;

@@ -21,7 +21,7 @@ export async function quote({ ctx, clientId, input }: { ctx: ServiceContext; cli
     profile = row.spec;
   }
   const now = ctx.clock.now();
-  const read = await ctx.db.transaction((tx) => readSnapshot(tx, now, ctx.historySamples), {
+  const read = await ctx.db.transaction((tx) => readSnapshot(tx, now, { historySamples: ctx.historySamples, ledgerHalfLifeSeconds: ctx.engine.config.priorityReductionHalfLifeSeconds }), {
     isolationLevel: 'repeatable read',
     accessMode: 'read only',
   });

@@ -197,6 +197,26 @@ describe('POST /provide_runtime_feedback', () => {
   });
 });
 
+describe('POST /provide_runtime_feedback at its limit', () => {
+  it('stores the documented maximum of 10,000 samples in one request', async () => {
+    const c = await runningInstance();
+    const t = env.svc.clock.now();
+    const samples = Array.from({ length: 10_000 }, (_, i) => ({
+      at: new Date(t - (10_000 - i) * 1000).toISOString(),
+      cpu: 1 + (i % 7) / 10,
+      memory: 1500,
+      network: 40,
+    }));
+    const res = await call(env.svc.app, 'POST', '/provide_runtime_feedback', { token: c.apiKey, body: { instanceId: c.instanceId, samples } });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ accepted: 10_000 });
+    const [n] = await env.database.db.select({ n: count() }).from(feedback).where(eq(feedback.instanceId, c.instanceId));
+    expect(Number(n!.n)).toBe(10_000);
+    const status = await call(env.svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey });
+    expect(status.body.usage.at).toBe(samples[9_999]!.at);
+  });
+});
+
 describe('POST /quote', () => {
   it('estimates a bid by profile id or inline profile and changes nothing', async () => {
     const c = await clientWithProfile();

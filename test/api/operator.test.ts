@@ -171,6 +171,9 @@ describe('health, metrics and docs', () => {
       expect(paths).toContain(p);
     }
     expect(res.body.components.securitySchemes.bearer.scheme).toBe('bearer');
+    const statusRead = res.body.paths['/get_instance_status'].get;
+    expect(statusRead.parameters).toEqual([expect.objectContaining({ name: 'instance_id', in: 'query', required: true })]);
+    expect(Object.keys(statusRead.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
   });
 
   it('serves interactive docs at /docs', async () => {

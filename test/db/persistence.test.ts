@@ -10,7 +10,6 @@ import { bids, idempotencyKeys, instances, nodes } from '../../src/db/schema.js'
 import type { Plan } from '../../src/market/types.js';
 import { applyPlan, OvercommitError, PlanConflict } from '../../src/scheduler/applyPlan.js';
 import { ClearingLoop } from '../../src/scheduler/loop.js';
-import { readSnapshot } from '../../src/scheduler/snapshot.js';
 import { randomId } from '../../src/service/context.js';
 import { addNode } from '../../src/service/addNode.js';
 import { drainNode } from '../../src/service/drainNode.js';
@@ -19,7 +18,7 @@ import { submitWorkloadProfile } from '../../src/service/submitWorkloadProfile.j
 import { withdrawBid } from '../../src/service/withdrawBid.js';
 import { driverName } from '../helpers/database.js';
 import { smallNodes, webProfile } from '../helpers/fixtures.js';
-import { useTestService } from '../helpers/service.js';
+import { planNow, useTestService } from '../helpers/service.js';
 
 
 const env = useTestService();
@@ -42,16 +41,7 @@ async function scenario(nodeCount: number, profile = webProfile()) {
   return { ...client, profileId, bid, nodeIds: smallNodes(nodeCount, prefix).map((n) => n.id) };
 }
 
-async function plan() {
-  const read = await env.database.db.transaction((tx) => readSnapshot(tx, env.svc.clock.now(), 60));
-  const models = env.svc.ctx.predictions.current();
-  const computed = env.svc.ctx.engine.clearRound(read.snapshot, {
-    predictor: models.predictor,
-    interference: models.interference,
-    random: env.svc.ctx.engine.random(1),
-  });
-  return { read, plan: computed };
-}
+const plan = () => planNow(env.svc);
 
 const apply = (read: Awaited<ReturnType<typeof plan>>['read'], p: Plan) =>
   env.database.db.transaction((tx) => applyPlan(tx, read, p, { newId: randomId, attempts: 1 }));

@@ -9,22 +9,36 @@ import { openDatabase, type Database } from '../../src/db/database.js';
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 export const driverName = testDatabaseUrl ? 'postgres' : 'pglite';
 
-export async function openTestDatabase(): Promise<Database> {
-  if (!testDatabaseUrl) return openDatabase({ kind: 'pglite', dataDir: null });
+/**
+ * A fresh, empty PostgreSQL database on the TEST_DATABASE_URL server, for tests that hand a URL to something that
+ * opens it itself (a child process, a server); `drop` removes it.
+ */
+export async function createPostgresTestDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `parley_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(testDatabaseUrl, { max: 1, onnotice: () => {} });
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
-  const url = new URL(testDatabaseUrl);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ kind: 'postgres', url: url.toString() });
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      await dropper.unsafe(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+export async function openTestDatabase(): Promise<Database> {
+  if (!testDatabaseUrl) return openDatabase({ kind: 'pglite', dataDir: null });
+  const { url, drop } = await createPostgresTestDatabase(testDatabaseUrl);
+  const database = await openDatabase({ kind: 'postgres', url });
   return {
     ...database,
     close: async () => {
       await database.close();
-      const dropper = postgres(testDatabaseUrl, { max: 1, onnotice: () => {} });
-      await dropper.unsafe(`drop database if exists ${name} with (force)`);
-      await dropper.end();
+      await drop();
     },
   };
 }

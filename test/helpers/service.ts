@@ -8,7 +8,9 @@ import { createApp } from '../../src/api/app.js';
 import type { App } from '../../src/api/env.js';
 import type { Database } from '../../src/db/database.js';
 import { ModelRegistry } from '../../src/model/registry.js';
-import { ClearingLoop } from '../../src/scheduler/loop.js';
+import { ClearingLoop, type LoopOptions } from '../../src/scheduler/loop.js';
+import { readSnapshot } from '../../src/scheduler/snapshot.js';
+import type { SnapshotCache } from '../../src/scheduler/snapshotCache.js';
 import { bindMarketEngine, statisticalModels } from '../../src/scheduler/marketEngine.js';
 import { noRoundTrigger, randomId, type ServiceContext } from '../../src/service/context.js';
 import { createClient } from '../../src/service/createClient.js';
@@ -73,7 +75,7 @@ export async function createTestService(database: Database, options: { modelsDir
     logger,
     metrics,
     newId: randomId,
-    onRoundEnd: () => ctx.statusCache.clear(),
+    statusCache: ctx.statusCache,
   });
   return {
     app: createApp({ ctx, logger, metrics, maxBodyBytes: ONE_MIB }),
@@ -84,6 +86,40 @@ export async function createTestService(database: Database, options: { modelsDir
     newClient: (name = 'test') => createClient({ ctx, input: { name } }),
     round: () => loop.runRound(),
   };
+}
+
+/** A clearing loop of its own over the test service's database, clock and models (rounds only when run). */
+export function loopFor(svc: TestService, options: Partial<LoopOptions> = {}): ClearingLoop {
+  return new ClearingLoop({
+    db: svc.ctx.db,
+    clock: svc.clock,
+    predictions: svc.ctx.predictions,
+    engine: svc.ctx.engine,
+    roundMs: 1000,
+    historySamples: 60,
+    logger: pino({ level: 'silent' }),
+    newId: randomId,
+    ...options,
+  });
+}
+
+/** readSnapshot's options as the service's loop uses them (without a cache unless given one). */
+export const snapshotOptions = (svc: TestService, cache?: SnapshotCache, historySamples = 60) => ({
+  historySamples,
+  ledgerHalfLifeSeconds: svc.ctx.engine.config.priorityReductionHalfLifeSeconds,
+  ...(cache ? { cache } : {}),
+});
+
+/** Reads a snapshot now and computes its plan inline (seed 1), without applying it. */
+export async function planNow(svc: TestService) {
+  const read = await svc.ctx.db.transaction((tx) => readSnapshot(tx, svc.clock.now(), snapshotOptions(svc)));
+  const models = svc.ctx.predictions.current();
+  const plan = svc.ctx.engine.clearRound(read.snapshot, {
+    predictor: models.predictor,
+    interference: models.interference,
+    random: svc.ctx.engine.random(1),
+  });
+  return { read, plan };
 }
 
 export interface Reply {

@@ -13,7 +13,8 @@ export async function writeFixtureVersion(modelsDir: string, version: string, se
   await initTfBackend(() => {});
   const dir = join(modelsDir, version);
   await mkdir(dir, { recursive: true });
-  const utilization = buildUtilizationModel(seed);
+  // Small layers: a fixture only needs the shapes the serving code sees, not the shipped model's capacity.
+  const utilization = buildUtilizationModel(seed, [16, 8]);
   const interference = buildInterferenceModel(seed);
   const manifest: ModelManifest = {
     version,

@@ -12,14 +12,12 @@ import {
 } from '../../src/market/index.js';
 import { DenseStack } from '../../src/model/dense.js';
 import { TfjsInterferenceModel } from '../../src/model/interference.js';
-import { ClearingLoop } from '../../src/scheduler/loop.js';
 import { bindMarketEngine } from '../../src/scheduler/marketEngine.js';
 import { inlineRoundRunner } from '../../src/scheduler/roundRunner.js';
 import { WorkerRoundRunner } from '../../src/scheduler/workerRoundRunner.js';
 import type { PredictionModels } from '../../src/service/context.js';
-import { randomId } from '../../src/service/context.js';
 import { webProfile, smallNodes } from '../helpers/fixtures.js';
-import { call, useTestService } from '../helpers/service.js';
+import { call, loopFor, useTestService } from '../helpers/service.js';
 import { NOW, bid, instance, node, profile, snapshot } from '../market/builders.js';
 
 /** A statistical predictor that reports a model version, standing in for a learned one. */
@@ -84,6 +82,33 @@ describe('WorkerRoundRunner', () => {
     });
   }
 
+  it('gives the inline plan round after round while only changed instances and bids are sent', async () => {
+    const models: PredictionModels = { predictor: new VersionedPredictor(), interference: new StatisticalInterferenceModel(), version: 'v-test' };
+    const own = new WorkerRoundRunner(engine, pino({ level: 'silent' }));
+    try {
+      const first = busySnapshot();
+      // Round 2: one instance gone, one changed (a new object, as the snapshot cache makes for a changed row), a new
+      // bid; everything else the same objects. Round 3: the first snapshot again (objects the worker saw two jobs ago).
+      const changed = { ...first.instances[5]!, effectivePriority: 10 };
+      const second: Snapshot = {
+        ...first,
+        instances: [...first.instances.slice(0, 5), changed, ...first.instances.slice(7)],
+        bids: [...first.bids.slice(1), bid('late', { price: 3 })],
+      };
+      const rounds = [first, second, first, second];
+      for (const [k, snap] of rounds.entries()) {
+        const viaWorker = await own.clearRound(snap, models, 100 + k);
+        const inline = await inlineRoundRunner(engine).clearRound(snap, models, 100 + k);
+        expect(viaWorker).toEqual(inline);
+      }
+      // A worker that died forgot everything: its replacement is sent the whole snapshot (else it refuses the job).
+      await (own as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      expect(await own.clearRound(second, models, 8)).toEqual(await inlineRoundRunner(engine).clearRound(second, models, 8));
+    } finally {
+      await own.close();
+    }
+  });
+
   it('fails a round whose engine call throws, and serves the next one', async () => {
     const models = { predictor: new StatisticalPredictor(), interference: new StatisticalInterferenceModel(), version: null };
     const bad = snapshot({ nodes: [node('n1'), node('n1')] });
@@ -121,17 +146,7 @@ describe('the service with the round worker', () => {
 
   it('places a bid through the worker', async () => {
     const { svc } = env;
-    const loop = new ClearingLoop({
-      db: svc.ctx.db,
-      clock: svc.clock,
-      predictions: svc.ctx.predictions,
-      engine: svc.ctx.engine,
-      runner,
-      roundMs: 1000,
-      historySamples: 60,
-      logger: pino({ level: 'silent' }),
-      newId: randomId,
-    });
+    const loop = loopFor(svc, { runner })
     const client = await svc.newClient();
     const profile = await call(svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() });
     const placed = await call(svc.app, 'POST', '/submit_bid', { token: client.apiKey, body: { profileId: profile.body.profileId, price: 5 } });

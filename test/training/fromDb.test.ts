@@ -17,19 +17,22 @@ import { call, createTestService } from '../helpers/service.js';
 const run = promisify(execFile);
 const FIVE_MINUTES = 300_000;
 const SAMPLES = 27 * 12;
+const INSTANCES = 6;
 
 async function seed(dataDir: string): Promise<string[]> {
   const database = await openDatabase({ kind: 'pglite', dataDir });
   try {
     const svc = await createTestService(database);
     const op = { token: svc.operatorToken };
-    await call(svc.app, 'POST', '/nodes', { ...op, body: { id: 'n-1', cpu: 16, memory: 65536, network: 10000, labels: {} } });
+    await call(svc.app, 'POST', '/nodes', { ...op, body: { id: 'n-1', cpu: 64, memory: 262144, network: 25000, labels: {} } });
     const client = await svc.newClient();
     const profileId = (await call(svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() })).body.profileId;
-    for (let i = 0; i < 2; i++) await call(svc.app, 'POST', '/submit_bid', { token: client.apiKey, body: { profileId, price: 5 } });
+    // Instance ids are random and the instance split holds 1 in 5 out by a hash of the id: with six instances, the
+    // chance that none reaches the fit or validation part is 5⁻⁶ (with two it was 1 in 25, and the test flaked).
+    for (let i = 0; i < INSTANCES; i++) await call(svc.app, 'POST', '/submit_bid', { token: client.apiKey, body: { profileId, price: 5 } });
     await svc.round();
     const placed = await database.db.select({ id: instances.id, clientId: instances.clientId, startedAt: instances.startedAt }).from(instances);
-    expect(placed).toHaveLength(2);
+    expect(placed).toHaveLength(INSTANCES);
     const rows = placed.flatMap((inst, k) =>
       Array.from({ length: SAMPLES }, (_, j) => {
         // A daily-ish CPU wave; slowdown grows with the neighbour's load (the other instance runs the opposite phase).
@@ -71,10 +74,10 @@ describe('train --from-db', () => {
     expect(manifest.data.split).toBe('instance');
     expect(manifest.data.feedback).toMatchObject({
       source: 'pglite',
-      feedbackSamples: 2 * SAMPLES,
-      feedbackInstances: 2,
-      slowdownSamples: 2 * SAMPLES,
-      observations: 2 * SAMPLES,
+      feedbackSamples: INSTANCES * SAMPLES,
+      feedbackInstances: INSTANCES,
+      slowdownSamples: INSTANCES * SAMPLES,
+      observations: INSTANCES * SAMPLES,
     });
     expect(manifest.interference.trainedOn).toMatch(/^stored runtime feedback with observed slowdown/);
     // Feedback instances became examples: at least one of them is in the fit/validation part, named by its source.

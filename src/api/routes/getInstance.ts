@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { getInstanceStatus } from '../../service/getInstanceStatus.js';
 import { clientIdOf, requireClient } from '../auth.js';
 import type { App } from '../env.js';
-import { bearer, jsonResponse, problems } from '../openapi.js';
+import { bearer, jsonResponse, jsonText, problems } from '../openapi.js';
 import { idParam, instanceStatusSchema } from '../schemas.js';
 
 export const route = createRoute({
@@ -19,5 +19,5 @@ export const route = createRoute({
 export const register = (app: App) =>
   app.openapi(route, async (c) => {
     const instanceId = c.req.valid('param').id;
-    return c.json(await getInstanceStatus({ ctx: c.get('ctx'), clientId: clientIdOf(c), instanceId }), 200);
+    return jsonText(c, await getInstanceStatus({ ctx: c.get('ctx'), clientId: clientIdOf(c), instanceId }), 200);
   });

@@ -1,0 +1,1 @@
+CREATE INDEX "ledger_kind_at_idx" ON "ledger" USING btree ("kind","at");

@@ -1,0 +1,45 @@
+/**
+ * `npm run train` on the committed sample with the temporal split (one epoch, as a child process): the quantile
+ * heads are calibrated at the nominal level on the validation week, the baselines by the same rule, and the manifest
+ * and the printed table carry the raw and the calibrated baselines and every reading of the targets.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { BASELINE_NAMES } from '../../training/baselines.js';
+
+const run = promisify(execFile);
+
+describe('train on the sample (temporal split)', () => {
+  it('calibrates at the nominal level on the validation week and reports calibrated baselines and every reading', async () => {
+    const modelsDir = await mkdtemp(join(tmpdir(), 'parley-train-'));
+    const { stdout, stderr } = await run(
+      join('node_modules', '.bin', 'tsx'),
+      ['training/train.ts', '--epochs', '1', '--out', modelsDir, '--version', 'vt1'],
+      { env: { ...process.env, DATABASE_URL: '' }, timeout: 150_000 },
+    );
+    expect(stdout.trim().split('\n').at(-1)).toBe('vt1');
+    expect(stderr).toMatch(/calibration \(split-conformal, nominal level, validation rows, \d+ rows\): shifts/);
+    expect(stdout).toContain('last_value+cal');
+    expect(stdout).toMatch(/cpu_p95 \(MAE at least 15 % below the best baseline, coverage ≥ 0.95\); coverage 0\.\d{3}: raw /);
+
+    const manifest = JSON.parse(await readFile(join(modelsDir, 'vt1', 'manifest.json'), 'utf8'));
+    const { rule, levels, validationRows } = manifest.training.calibration;
+    expect(rule).toBe('split-conformal, nominal level, validation rows');
+    expect(levels).toEqual([0, 0.95, 0.99, 0, 0.95, 0.99, 0, 0.95, 0.99]);
+    expect(validationRows).toBe(manifest.training.validationExamples);
+    // The validation block is the last week before the cutoff.
+    expect(Date.parse(manifest.data.cutoff)).toBe(Date.UTC(2013, 6, 22));
+    expect(manifest.calibration).toHaveLength(9);
+
+    const cpu = manifest.metrics.targets.cpu_p95;
+    expect(Object.keys(cpu.baselines).sort()).toEqual([...BASELINE_NAMES].sort());
+    expect(Object.keys(cpu.calibratedBaselines).sort()).toEqual([...BASELINE_NAMES].sort());
+    expect(Object.keys(cpu.readings)).toEqual(['raw', 'rawCovered', 'calibrated', 'calibratedCovered']);
+    expect(manifest.metrics.baselineCalibration.last_value.levels).toEqual(levels);
+    expect(manifest.metrics.targets.cpu_mean.calibratedBaselines).toBeUndefined();
+  }, 180_000);
+});
