@@ -11,7 +11,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../src/db/database.js';
 import { bids, feedback, instances, nodes, profiles } from '../src/db/schema.js';
 import type { DemandQuantiles } from '../src/features/interference.js';
-import type { Prediction, Resource } from '../src/market/types.js';
+import type { Prediction, Resource, WorkloadProfile } from '../src/market/types.js';
 import type { TraceInstance, TraceSample } from '../src/traces/types.js';
 import type { InterferenceObservation } from './fit-interference.js';
 
@@ -35,10 +35,11 @@ interface PlacedInstance {
   prediction: Prediction;
 }
 
-const demandOf = (p: Prediction): DemandQuantiles => ({
+const demandOf = (p: Prediction, spec: WorkloadProfile): DemandQuantiles => ({
   cpu: { mean: p.cpu.mean, p95: p.cpu.p95 },
   memory: { mean: p.memory.mean, p95: p.memory.p95 },
   network: { mean: p.network.mean, p95: p.network.p95 },
+  declared: { cpu: spec.cpu.avg, memory: spec.memory.avg },
 });
 
 /** The node an instance ran on at `at`: `movedFrom` lists the nodes it left, each with the time it left. */
@@ -111,8 +112,8 @@ export async function readFeedbackTraining(db: Executor): Promise<FeedbackTraini
     if (!node) continue;
     const coRunners = placed
       .filter((other) => other.id !== self.id && runningAt(other, row.at) && nodeAt(other, row.at) === nodeId)
-      .map((other) => demandOf(other.prediction));
-    observations.push({ own: demandOf(self.prediction), node, coRunners, slowdown: row.slowdown });
+      .map((other) => demandOf(other.prediction, specs.get(other.id)!));
+    observations.push({ own: demandOf(self.prediction, specs.get(self.id)!), node, coRunners, slowdown: row.slowdown });
   }
 
   const traceInstances: TraceInstance[] = [];

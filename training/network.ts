@@ -1,5 +1,5 @@
 import { FEATURE_NAMES, OUTPUT_HEADS, OUTPUT_NAMES, RESOURCE_ORDER } from '../src/features/spec.js';
-import { INTERFERENCE_FEATURE_NAMES } from '../src/features/interference.js';
+import { INTERFERENCE_FEATURE_NAMES, INTERFERENCE_QUANTILES } from '../src/features/interference.js';
 import { tf } from '../src/model/backend.js';
 import { HORIZON_SLOTS } from './dataset.js';
 
@@ -80,7 +80,7 @@ export function utilizationLoss(yTrue: tf.Tensor, yPred: tf.Tensor, weights: Los
   });
 }
 
-/** Interference head: slowdown − 1 from INTERFERENCE_FEATURE_NAMES; softplus keeps it ≥ 0. */
+/** Interference head: quantiles of slowdown − 1 (INTERFERENCE_QUANTILES) from INTERFERENCE_FEATURE_NAMES. */
 export function buildInterferenceModel(seed: number): tf.LayersModel {
   const model = tf.sequential();
   model.add(
@@ -92,6 +92,22 @@ export function buildInterferenceModel(seed: number): tf.LayersModel {
     }),
   );
   model.add(tf.layers.dense({ units: 16, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: seed + 1 }) }));
-  model.add(tf.layers.dense({ units: 1, activation: 'softplus', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }));
+  model.add(
+    tf.layers.dense({ units: INTERFERENCE_QUANTILES.length, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }),
+  );
   return model;
+}
+
+/**
+ * Σ over INTERFERENCE_QUANTILES of the mean pinball loss ρ_τ(y − q_τ): its minimizer is each quantile of y. yTrue
+ * holds the observed slowdown − 1 once per output column (tfjs wants targets shaped like the outputs).
+ */
+export function interferenceLoss(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const terms = INTERFERENCE_QUANTILES.map((tau, k) => {
+      const u = tf.sub(yTrue.slice([0, k], [-1, 1]), yPred.slice([0, k], [-1, 1]));
+      return tf.mean(tf.maximum(tf.mul(u, tau), tf.mul(u, tau - 1)));
+    });
+    return tf.addN(terms) as tf.Scalar;
+  });
 }

@@ -21,7 +21,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FEATURE_NAMES, FEATURE_SPEC_VERSION, OUTPUT_NAMES } from '../src/features/spec.js';
-import { INTERFERENCE_FEATURE_NAMES } from '../src/features/interference.js';
+import { INTERFERENCE_FEATURE_NAMES, INTERFERENCE_QUANTILES, INTERFERENCE_SPEC_VERSION } from '../src/features/interference.js';
 import { saveLayersModel } from '../src/model/artifacts.js';
 import { activeModelVersion, recordModelActivation, registerModelVersion } from '../src/model/versionTable.js';
 import { openServiceDatabase } from '../src/model/serviceDatabase.js';
@@ -157,7 +157,9 @@ async function main(): Promise<void> {
     const interference = await fitInterference(observations, seed, log);
     log(
       `interference head, held-out slowdown: MAE ${interference.mae.toFixed(4)}, RMSE ${interference.rmse.toFixed(4)} ` +
-        `(always 1.0: MAE ${interference.baselineMae.toFixed(4)}, RMSE ${interference.baselineRmse.toFixed(4)})`,
+        `(always 1.0: MAE ${interference.baselineMae.toFixed(4)}, RMSE ${interference.baselineRmse.toFixed(4)}); ` +
+        `q${interference.upperQuantile.tau} coverage ${interference.upperQuantile.coverage.toFixed(3)}, ` +
+        `pinball ${interference.upperQuantile.pinball.toFixed(4)} (always 1.0: ${interference.upperQuantile.alwaysOnePinball.toFixed(4)})`,
     );
 
     const trainedRows = [...parts.fit, ...parts.validation];
@@ -177,7 +179,9 @@ async function main(): Promise<void> {
       utilization: { path: 'utilization/model.json' },
       interference: {
         path: 'interference/model.json',
+        specVersion: INTERFERENCE_SPEC_VERSION,
         features: [...INTERFERENCE_FEATURE_NAMES],
+        quantiles: [...INTERFERENCE_QUANTILES],
         normalization: interference.normalization,
         trainedOn,
       },
@@ -209,6 +213,7 @@ async function main(): Promise<void> {
           examples: interference.examples,
           heldOut: { mae: interference.mae, rmse: interference.rmse },
           alwaysOne: { mae: interference.baselineMae, rmse: interference.baselineRmse },
+          upperQuantile: interference.upperQuantile,
         },
         seconds: (Date.now() - started) / 1000,
       },

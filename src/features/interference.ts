@@ -1,16 +1,105 @@
 import type { NodeCapacity, Quantiles, Resource } from '../market/types.js';
 import { RESOURCE_ORDER } from './spec.js';
 
-/** Predicted demand of one workload, as the interference head sees it (absolute units). */
-export type DemandQuantiles = Record<Resource, Pick<Quantiles, 'mean' | 'p95'>>;
+/**
+ * One workload as the interference head sees it (absolute units): its predicted (or recently observed) demand, and
+ * the averages its client declared (cores, MiB), which describe the workload's long-run shape better than an hour
+ * of use does (an idle hour says nothing about how memory-bound the work is).
+ */
+export type DemandQuantiles = Record<Resource, Pick<Quantiles, 'mean' | 'p95'>> & {
+  declared: { cpu: number; memory: number };
+};
 
 /**
- * Features of the interference head: the instance's own predicted demand and its co-runners' summed demand,
- * each as a fraction of the node's capacity, plus the aggregate p95 against capacity and the co-runner count.
- * Shared by training and serving like the utilization features.
+ * The interference head's contract between training and serving, versioned like the utilization features: a
+ * manifest records it, and serving refuses a head built for other features (src/model/manifest.ts).
+ */
+export const INTERFERENCE_SPEC_VERSION = 'parley-interference/2';
+
+/**
+ * Quantiles of slowdown − 1 the interference head predicts, in output order: the median (expected interference,
+ * for scoring) and the 0.9 quantile (the QoS limit: placement keeps everyone's 0.9 quantile under the limit, so
+ * an instance exceeds it in about one step in ten at most, run-to-run noise included).
+ */
+export const INTERFERENCE_QUANTILES: readonly number[] = [0.5, 0.9];
+
+/**
+ * Sums over a set of workloads (a node's residents, with or without one of them) of what the features need. Every
+ * feature is a function of one workload's own demand, the node and these sums, so a node's features can be kept
+ * up to date by adding and removing workloads, without a pass over its residents.
+ */
+export interface DemandSums {
+  count: number;
+  cpuMean: number;
+  cpuP95: number;
+  memoryMean: number;
+  networkMean: number;
+  networkP95: number;
+  /**
+   * Σ cpu mean (cores) × declared GiB per declared core: CPU activity weighted by how much memory each unit of it
+   * works on, a proxy for the memory traffic the workloads generate together.
+   */
+  memoryTraffic: number;
+}
+
+export function emptySums(): DemandSums {
+  return { count: 0, cpuMean: 0, cpuP95: 0, memoryMean: 0, networkMean: 0, networkP95: 0, memoryTraffic: 0 };
+}
+
+const MIB_PER_GIB = 1024;
+
+/** Floors of the per-core ratios: 0.05 cores and 1/8 GiB, below any real VM, so idle workloads stay finite. */
+const BUSY_CORES_FLOOR = 0.05;
+const GIB_FLOOR = 0.125;
+
+/** Declared GiB per declared core (floored), the workload's long-run memory intensity. */
+function declaredGibPerCore(d: DemandQuantiles): number {
+  return (Math.max(0, d.declared.memory) / MIB_PER_GIB + GIB_FLOOR) / (Math.max(0, d.declared.cpu) + BUSY_CORES_FLOOR);
+}
+
+/** sums += sign · d (sign −1 removes a workload). */
+export function addToSums(sums: DemandSums, d: DemandQuantiles, sign: 1 | -1): void {
+  sums.count += sign;
+  sums.cpuMean += sign * d.cpu.mean;
+  sums.cpuP95 += sign * d.cpu.p95;
+  sums.memoryMean += sign * d.memory.mean;
+  sums.networkMean += sign * d.network.mean;
+  sums.networkP95 += sign * d.network.p95;
+  sums.memoryTraffic += sign * Math.max(0, d.cpu.mean) * declaredGibPerCore(d);
+}
+
+export function sumsOf(demands: readonly DemandQuantiles[]): DemandSums {
+  const sums = emptySums();
+  for (const d of demands) addToSums(sums, d, 1);
+  return sums;
+}
+
+/**
+ * Features of the interference head, for one workload ("own") on a node whose total demand, own included, is
+ * `total`. Three groups:
+ * - the node's shape: cores, memory per core and network per core (log). Shared caches and memory bandwidth are
+ *   per socket, not per GiB, so the same memory use presses a node with few cores per GiB harder;
+ * - the workload's own demand as fractions of the node, and its memory per busy core, now and as declared (log): a
+ *   workload that touches much memory per unit of CPU is the kind that suffers from cache and memory-bandwidth
+ *   contention;
+ * - the node's total demand as fractions of capacity, its memory and its memory traffic (CPU activity × declared
+ *   memory per core, summed) per core, and the number of co-runners.
+ * The head learns from observed slowdown how these map to interference; none of them is a slowdown formula.
  */
 export const INTERFERENCE_FEATURE_NAMES: readonly string[] = [
-  ...RESOURCE_ORDER.flatMap((r) => [`own_${r}_mean`, `own_${r}_p95`, `co_${r}_mean`, `co_${r}_p95`, `total_${r}_p95`]),
+  'node_log_cores',
+  'node_log_gib_per_core',
+  'node_log_gbps_per_core',
+  'own_cpu_mean',
+  'own_memory_mean',
+  'own_network_mean',
+  'own_log_gib_per_busy_core',
+  'own_log_declared_gib_per_core',
+  'total_cpu_mean',
+  'total_memory_mean',
+  'total_gib_per_core',
+  'total_memory_traffic_per_core',
+  'total_network_mean',
   'co_count_log',
 ];
 
@@ -19,6 +108,33 @@ function fraction(value: number, capacity: number): number {
   return capacity > 0 ? value / capacity : 0;
 }
 
+/** Writes the features of `own` on `node` with the node's total demand `total` (own included) at `offset`. */
+export function interferenceFeaturesFromSums(
+  own: DemandQuantiles,
+  node: Pick<NodeCapacity, Resource>,
+  total: DemandSums,
+  out: Float32Array,
+  offset: number,
+): void {
+  const cores = Math.max(node.cpu, 1e-3);
+  let k = offset;
+  out[k++] = Math.log(cores);
+  out[k++] = Math.log(Math.max(node.memory, 1) / MIB_PER_GIB / cores);
+  out[k++] = Math.log(Math.max(node.network, 1) / 1000 / cores);
+  out[k++] = fraction(own.cpu.mean, node.cpu);
+  out[k++] = fraction(own.memory.mean, node.memory);
+  out[k++] = fraction(own.network.mean, node.network);
+  out[k++] = Math.log((Math.max(0, own.memory.mean) / MIB_PER_GIB + GIB_FLOOR) / (Math.max(0, own.cpu.mean) + BUSY_CORES_FLOOR));
+  out[k++] = Math.log(declaredGibPerCore(own));
+  out[k++] = fraction(total.cpuMean, node.cpu);
+  out[k++] = fraction(total.memoryMean, node.memory);
+  out[k++] = total.memoryMean / MIB_PER_GIB / cores;
+  out[k++] = total.memoryTraffic / cores;
+  out[k++] = fraction(total.networkMean, node.network);
+  out[k++] = Math.log1p(Math.max(0, total.count - 1));
+}
+
+/** The same features from the co-runner list (training, and serving without maintained sums). */
 export function interferenceFeaturesInto(
   own: DemandQuantiles,
   node: Pick<NodeCapacity, Resource>,
@@ -26,21 +142,9 @@ export function interferenceFeaturesInto(
   out: Float32Array,
   offset: number,
 ): void {
-  let k = offset;
-  for (const r of RESOURCE_ORDER) {
-    let coMean = 0;
-    let coP95 = 0;
-    for (const c of coRunners) {
-      coMean += c[r].mean;
-      coP95 += c[r].p95;
-    }
-    out[k++] = fraction(own[r].mean, node[r]);
-    out[k++] = fraction(own[r].p95, node[r]);
-    out[k++] = fraction(coMean, node[r]);
-    out[k++] = fraction(coP95, node[r]);
-    out[k++] = fraction(own[r].p95 + coP95, node[r]);
-  }
-  out[k++] = Math.log1p(coRunners.length);
+  const total = sumsOf(coRunners);
+  addToSums(total, own, 1);
+  interferenceFeaturesFromSums(own, node, total, out, offset);
 }
 
 /**

@@ -71,6 +71,11 @@ export const engineConfigSchema = z
      * candidate adds), would exceed it, and a node whose residents report a slowdown above it accepts nothing new.
      */
     qosSlowdownLimit: z.number().min(1),
+    /**
+     * Interruptible instances at or above this effective priority are only moved, never stopped, except for their
+     * own profile violation or a drain (protection.ts). 75 = the `high` class; above 100 protects nobody.
+     */
+    protectedPriority: z.number().min(0),
     /** Interference preemption: slowdown an instance adds to its co-runners (sum, 0.2 = 20%) above this. */
     interferenceThreshold: z.number().min(0),
     /**
@@ -112,6 +117,7 @@ export const defaultEngineConfig: EngineConfig = {
   profileViolationRatio: 1.5,
   profileViolationSustainedFraction: 0.5,
   qosSlowdownLimit: 1.2,
+  protectedPriority: 75,
   interferenceThreshold: 0.3,
   percentageOfNodesToScore: 0,
 };

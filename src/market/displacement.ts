@@ -19,6 +19,7 @@ import { addDemand } from './moments.js';
 import { contractBlock } from './contract.js';
 import { victimCost } from './victimCost.js';
 import { interrupt } from './interrupt.js';
+import { protectedFromStop } from './protection.js';
 import { explainTerm } from './notice.js';
 import { evictionBudgetLeft } from './context.js';
 
@@ -131,7 +132,7 @@ function cheapestNode(
     for (const r of cluster.residents[i]!) {
       const inst = r.instance;
       if (inst === null || ctx.noticed.has(inst.id) || taken.has(r)) continue;
-      if (inst.effectivePriority > minVictimPriority) {
+      if (inst.effectivePriority > minVictimPriority || protectedFromStop(inst, 'outbid', config)) {
         seen.priority = true;
         continue;
       }

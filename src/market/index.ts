@@ -13,6 +13,7 @@ export {
   type ScorerName,
 } from './config.js';
 export { StatisticalPredictor, type StatisticalPredictorOptions } from './predictor.js';
+export { EnvelopePredictor } from './envelope.js';
 export { StatisticalInterferenceModel, type InterferenceSensitivities } from './interference.js';
 export { seededRandom } from './random.js';
 export { noticeFor } from './notice.js';

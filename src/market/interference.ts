@@ -140,6 +140,7 @@ export class StatisticalInterferenceModel implements InterferenceModel {
       s.networkQueueing * Math.max(0, netQueueWith - linkQueueing(load.networkMean, node.network));
     out.candidateSlowdown = candidateSlowdown;
     out.totalAddedSlowdown = addedEach * load.count;
+    out.tailSlowdown = 0;
     out.components.contention = withC;
     out.components.cacheThrashing = cacheThrashing;
     out.components.networkCongestion = congestionWith;

@@ -13,6 +13,7 @@ import type { ScoredDemand } from './scorers/index.js';
 import { bestNode } from './placement.js';
 import { contractBlock, inCooldown } from './contract.js';
 import { issueNotice } from './notice.js';
+import { protectedFromStop } from './protection.js';
 
 export function moveTarget(
   ctx: RoundContext,
@@ -53,7 +54,7 @@ export function interrupt(
     const target = moveTarget(ctx, resident, sourceIdx, owesFee);
     if (target !== null) return issueNotice(ctx, inst, reason, preemptorId, target.resident, target.nodeIdx, terms, owesFee);
   }
-  if (options.allowStop && contractBlock(inst, ctx.now, ctx.config, 'stop') === null) {
+  if (options.allowStop && !protectedFromStop(inst, reason, ctx.config) && contractBlock(inst, ctx.now, ctx.config, 'stop') === null) {
     return issueNotice(ctx, inst, reason, preemptorId, null, null, terms);
   }
   return null;

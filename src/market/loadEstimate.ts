@@ -10,10 +10,12 @@ export function newLoadEstimate(): LoadInterferenceEstimate {
   const e: LoadInterferenceEstimate = {
     candidateSlowdown: 1.5,
     totalAddedSlowdown: 0.5,
+    tailSlowdown: 0.5,
     components: { contention: 0.5, cacheThrashing: 0.5, networkCongestion: 0.5 },
   };
   e.candidateSlowdown = 1;
   e.totalAddedSlowdown = 0;
+  e.tailSlowdown = 0;
   e.components.contention = 0;
   e.components.cacheThrashing = 0;
   e.components.networkCongestion = 0;

@@ -21,6 +21,7 @@ import { explainTerm } from './notice.js';
 import { feeOf } from './victimCost.js';
 import { evictionBudgetLeft } from './context.js';
 import { violationLevel } from './profileViolation.js';
+import { protectedFromStop } from './protection.js';
 
 export function evictLowUtilization(ctx: RoundContext, cleared: ClearingResult): void {
   const { cluster, config } = ctx;
@@ -53,6 +54,7 @@ export function evictLowUtilization(ctx: RoundContext, cleared: ClearingResult):
         declared++;
         ratio = Math.max(ratio, seen.mean[res] / avg);
       }
+      if (protectedFromStop(inst, 'low_utilization', config)) continue;
       if (declared > 0 && ratio < config.lowUtilizationRatio) idle.push({ r, nodeIdx: i, ratio, reason: 'low_utilization' });
     }
   }

@@ -58,7 +58,15 @@ export function interferenceOn(
   const est = model.estimate(candidate, node, coRunners);
   let total = 0;
   for (const a of est.addedSlowdown) total += a;
-  return { candidateSlowdown: est.candidateSlowdown, totalAddedSlowdown: total, components: est.components };
+  const tailSlowdown = est.tailSlowdown ?? 0;
+  if (out === undefined) return { candidateSlowdown: est.candidateSlowdown, totalAddedSlowdown: total, tailSlowdown, components: est.components };
+  out.candidateSlowdown = est.candidateSlowdown;
+  out.totalAddedSlowdown = total;
+  out.tailSlowdown = tailSlowdown;
+  out.components.contention = est.components.contention;
+  out.components.cacheThrashing = est.components.cacheThrashing;
+  out.components.networkCongestion = est.components.networkCongestion;
+  return out;
 }
 
 /** Scratch of a scan, grown as needed (rounds are synchronous, so one set serves every scan). */
@@ -187,13 +195,14 @@ export function bestNode(
 }
 
 /**
- * The QoS limit on a node, from the estimate with the candidate: the candidate's predicted slowdown, and the worst
- * co-runner's, taken as the node's highest reported slowdown (1 when none reports) plus the mean slowdown the
- * candidate adds to each co-runner (the aggregate path gives only the sum; the statistical model's addition is the
- * same for every co-runner).
+ * The QoS limit on a node, from the estimate with the candidate: the candidate's predicted slowdown (or, from a
+ * model that predicts one, the highest upper-quantile slowdown of anyone on the node), and the worst co-runner's,
+ * taken as the node's highest reported slowdown (1 when none reports) plus the mean slowdown the candidate adds to
+ * each co-runner (the aggregate path gives only the sum; the statistical model's addition is the same for every
+ * co-runner).
  */
 export function withinQos(est: LoadInterferenceEstimate, coRunners: number, reported: number, limit: number): boolean {
-  if (est.candidateSlowdown > limit) return false;
+  if (est.candidateSlowdown > limit || est.tailSlowdown > limit) return false;
   return coRunners === 0 || reported + est.totalAddedSlowdown / coRunners <= limit;
 }
 

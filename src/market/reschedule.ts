@@ -20,7 +20,7 @@
  * co-runners' value recovered, Σ addedSlowdown × mean co-runner bid price × remaining hours of the offender.
  * Every interruption passes the contract rules (contract.ts) and the per-round eviction cap.
  */
-import type { NodeLoad, ReasonCode } from './types.js';
+import type { LoadInterferenceEstimate, NodeLoad, ReasonCode } from './types.js';
 import { newLoadEstimate } from './loadEstimate.js';
 import type { RoundContext } from './context.js';
 import type { Resident } from './cluster.js';
@@ -57,7 +57,7 @@ export function reschedule(ctx: RoundContext): void {
     if (inst.uninterruptible && !(o.gain > fee)) continue;
     const terms = [explainTerm(o.reason, o.evidence, -1), explainTerm('gain', o.gain, 1), explainTerm('penalty', fee, -1)];
     interrupt(ctx, o.resident, o.nodeIdx, o.reason, null, terms, {
-      allowMove: o.reason === 'interference',
+      allowMove: o.reason === 'interference' || o.reason === 'profile_violation',
       allowStop: o.allowStop,
     });
   }
@@ -76,6 +76,45 @@ function drain(ctx: RoundContext): void {
   }
 }
 
+/**
+ * The highest upper-quantile slowdown the interference model predicts for anyone on node `i` as it is now (0 when the
+ * model gives no upper quantile, or the node has fewer than two residents). Uses `rest` and `estimate` as scratch.
+ */
+function predictedTail(ctx: RoundContext, i: number, rest: NodeLoad, estimate: LoadInterferenceEstimate): number {
+  const { cluster } = ctx;
+  const residents = cluster.residents[i]!;
+  if (residents.length < 2 || ctx.deps.interference.upperQuantile === undefined) return 0;
+  const first = residents[0]!;
+  copyLoad(rest, cluster.loads[i]!);
+  addDemand(rest, first.moments, -1);
+  return interferenceOn(ctx.deps, first.view, first.moments, cluster.nodes[i]!, rest, residents, first, estimate).tailSlowdown;
+}
+
+/** Most residents re-scheduling moves off one node in one round to bring its predicted tail under the QoS limit. */
+const MAX_RELIEF = 3;
+
+/**
+ * The most-blamed suspects (largest slowdown added to the rest first) whose departure brings the node's predicted
+ * tail slowdown under the QoS limit, greedily, at most MAX_RELIEF (at least the worst one).
+ */
+function reliefSet(ctx: RoundContext, i: number, suspects: Offender[]): Offender[] {
+  const { cluster, config, deps } = ctx;
+  const node = cluster.nodes[i]!;
+  const sorted = [...suspects].sort((a, b) => b.evidence - a.evidence || (a.resident.id < b.resident.id ? -1 : 1));
+  const leaving = new Set<Resident>();
+  const out: Offender[] = [];
+  for (const o of sorted) {
+    if (out.length >= MAX_RELIEF) break;
+    out.push(o);
+    leaving.add(o.resident);
+    const staying = cluster.residents[i]!.filter((r) => !leaving.has(r));
+    if (staying.length < 2) break;
+    const tail = deps.interference.estimate(staying[0]!.view, node, staying.slice(1).map((r) => r.view)).tailSlowdown ?? 0;
+    if (tail <= config.qosSlowdownLimit) break;
+  }
+  return out;
+}
+
 function findOffenders(ctx: RoundContext): Offender[] {
   const { cluster, config, now } = ctx;
   const offenders: Offender[] = [];
@@ -90,9 +129,11 @@ function findOffenders(ctx: RoundContext): Offender[] {
     let coRunnerPrice = 0;
     for (const r of residents) coRunnerPrice += r.instance?.bidPrice ?? 0;
     // Feedback: does anyone here report a slowdown above the QoS limit, and how important is the most important?
-    const hurt = cluster.reportedSlowdown[i]! > config.qosSlowdownLimit;
+    const reportedHurt = cluster.reportedSlowdown[i]! > config.qosSlowdownLimit;
+    // The model: will someone here likely exceed it (a model with an upper quantile says so through tailSlowdown)?
+    const hurt = reportedHurt || predictedTail(ctx, i, rest, estimate) > config.qosSlowdownLimit;
     let hurtPriority = -Infinity;
-    if (hurt) {
+    if (reportedHurt) {
       for (const r of residents) {
         const inst = r.instance;
         if (inst === null || inst.nodeId !== node.id) continue;
@@ -103,6 +144,7 @@ function findOffenders(ctx: RoundContext): Offender[] {
     let topPriority = -Infinity;
     for (const r of residents) if (r.instance !== null) topPriority = Math.max(topPriority, r.instance.effectivePriority);
     let worstOffender: Offender | null = null;
+    const suspects: Offender[] = [];
     let blamed = false;
     for (const r of residents) {
       const inst = r.instance;
@@ -148,13 +190,20 @@ function findOffenders(ctx: RoundContext): Offender[] {
         offenders.push(offender);
         blamed = true;
       }
-      else if (hurt && (worstOffender === null || added > worstOffender.evidence)) worstOffender = offender;
+      else if (hurt) {
+        suspects.push(offender);
+        if (worstOffender === null || added > worstOffender.evidence) worstOffender = offender;
+      }
     }
     if (worstOffender !== null && !blamed) {
-      // Blamed on reported slowdown rather than a predicted one above the threshold: moved, stopped only for a
-      // hurt resident sufficiently above it.
-      worstOffender.allowStop = worstOffender.resident.instance!.effectivePriority + config.priorityGap <= hurtPriority;
-      offenders.push(worstOffender);
+      // Blamed on reported or predicted slowdown rather than a predicted one above the threshold: moved, stopped only
+      // for a hurt resident sufficiently above it. With a model that predicts tails, as many of the most-blamed as it
+      // takes for the model to see the node under the QoS limit again (at most MAX_RELIEF); otherwise the worst one.
+      const relief = ctx.deps.interference.upperQuantile === undefined ? [worstOffender] : reliefSet(ctx, i, suspects);
+      for (const o of relief) {
+        o.allowStop = o.resident.instance!.effectivePriority + config.priorityGap <= hurtPriority;
+        offenders.push(o);
+      }
     }
   }
   return offenders;

@@ -121,6 +121,12 @@ export interface InterferenceEstimate {
   candidateSlowdown: number;
   /** Slowdown the candidate adds to each co-runner, same order as `coRunners` (0 = none; 0.1 = 10% slower). */
   addedSlowdown: number[];
+  /**
+   * Optional: the highest upper-quantile slowdown (a model's high quantile, not its median) of anyone on the node,
+   * the candidate and every co-runner, once the candidate is there. A model that gives it lets placement keep each
+   * instance's likely worst case, not only its expected slowdown, under the QoS limit.
+   */
+  tailSlowdown?: number;
   components: InterferenceComponents;
 }
 
@@ -151,11 +157,18 @@ export interface LoadInterferenceEstimate {
   candidateSlowdown: number;
   /** Σ of the slowdown added to every co-runner. */
   totalAddedSlowdown: number;
+  /** `InterferenceEstimate.tailSlowdown`, or 0 when the model does not give one. */
+  tailSlowdown: number;
   components: InterferenceComponents;
 }
 
 export interface InterferenceModel {
   readonly version: string | null;
+  /**
+   * The quantile `tailSlowdown` estimates (0.9: nine steps in ten at or under it), for a model that gives one; the
+   * engine then keeps everyone's tail under the QoS limit when placing and re-scheduling. Absent: no tail.
+   */
+  readonly upperQuantile?: number;
   estimate(candidate: DemandView, node: NodeCapacity, coRunners: readonly DemandView[]): InterferenceEstimate;
   /**
    * Optional O(1) path from the node's aggregate load (co-runners only, the candidate excluded). When absent the

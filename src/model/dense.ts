@@ -59,6 +59,10 @@ export class DenseStack {
     return this.layers[0]?.inputs ?? 0;
   }
 
+  get outputWidth(): number {
+    return this.layers[this.layers.length - 1]?.units ?? 0;
+  }
+
   /** Forward pass of one row. The kernel is row-major [inputs, units] as tfjs stores it. */
   forward(row: Float32Array): Float32Array {
     let x = row;

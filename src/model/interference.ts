@@ -1,4 +1,12 @@
-import { INTERFERENCE_FEATURE_NAMES, interferenceFeaturesInto, type DemandQuantiles } from '../features/interference.js';
+import {
+  INTERFERENCE_FEATURE_NAMES,
+  INTERFERENCE_QUANTILES,
+  addToSums,
+  interferenceFeaturesFromSums,
+  sumsOf,
+  type DemandQuantiles,
+  type DemandSums,
+} from '../features/interference.js';
 import { applyNormalization, type NormalizationStats } from '../features/normalize.js';
 import type {
   DemandView,
@@ -17,6 +25,8 @@ export interface InterferenceHeadData {
 }
 
 const WIDTH = INTERFERENCE_FEATURE_NAMES.length;
+/** The head's outputs: quantiles of slowdown − 1 (INTERFERENCE_QUANTILES), the median first, the QoS quantile last. */
+const OUTPUTS = INTERFERENCE_QUANTILES.length;
 
 /** Components are reported on these scales (fractions of capacity): below `low` they are 0, above `high` 1. */
 const CONTENTION_RANGE = { low: 0.8, high: 1.2 } as const;
@@ -27,15 +37,25 @@ function clamp01(x: number): number {
 
 function demandOf(view: DemandView): DemandQuantiles {
   const p = view.prediction;
-  return { cpu: p.cpu, memory: p.memory, network: p.network };
+  return { cpu: p.cpu, memory: p.memory, network: p.network, declared: { cpu: view.profile.cpu.avg, memory: view.profile.memory.avg } };
+}
+
+/** Median and upper-quantile slowdown of one workload (≥ 1, upper ≥ median). */
+export interface SlowdownQuantiles {
+  median: number;
+  upper: number;
 }
 
 /**
- * The engine's InterferenceModel backed by the trained interference head. The head predicts slowdown − 1 of a
- * workload from its own predicted demand and its node's co-located demand. `addedSlowdown[j]` is the head's
- * slowdown of co-runner j with the candidate minus without it (never negative).
+ * The engine's InterferenceModel backed by the trained interference head, which predicts the median and the 0.9
+ * quantile of a workload's slowdown − 1 from its own predicted demand, its node and the node's total demand.
+ * - `candidateSlowdown`: the candidate's median slowdown on the node;
+ * - `addedSlowdown[j]`: co-runner j's median slowdown with the candidate minus without it (never negative);
+ * - `tailSlowdown`: the highest upper-quantile slowdown of anyone on the node (the candidate and every co-runner)
+ *   once the candidate is there, which placement keeps under the QoS limit.
  */
 export class TfjsInterferenceModel implements InterferenceModel {
+  readonly upperQuantile = INTERFERENCE_QUANTILES[INTERFERENCE_QUANTILES.length - 1]!;
   private readonly row = new Float32Array(WIDTH);
 
   constructor(
@@ -44,6 +64,7 @@ export class TfjsInterferenceModel implements InterferenceModel {
     private readonly normalization: NormalizationStats,
   ) {
     if (head.inputWidth !== WIDTH) throw new RangeError(`interference head takes ${head.inputWidth} inputs, spec has ${WIDTH}`);
+    if (head.outputWidth !== OUTPUTS) throw new RangeError(`interference head has ${head.outputWidth} outputs, expected ${OUTPUTS}`);
   }
 
   static fromData(data: InterferenceHeadData): TfjsInterferenceModel {
@@ -54,25 +75,37 @@ export class TfjsInterferenceModel implements InterferenceModel {
     return { version: this.version, layers: this.head.toLayers(), normalization: this.normalization };
   }
 
-  /** Predicted slowdown (≥ 1) of `own` next to `co` on `node`. */
-  slowdown(own: DemandQuantiles, node: NodeCapacity, co: readonly DemandQuantiles[]): number {
-    interferenceFeaturesInto(own, node, co, this.row, 0);
+  /** Slowdown quantiles of `own` on `node` when the node's total demand, own included, is `total`. */
+  quantiles(own: DemandQuantiles, node: NodeCapacity, total: DemandSums): SlowdownQuantiles {
+    interferenceFeaturesFromSums(own, node, total, this.row, 0);
     applyNormalization(this.row, this.normalization);
-    const out = this.head.forward(this.row)[0] ?? 0;
-    return 1 + Math.max(0, out);
+    const out = this.head.forward(this.row);
+    const median = Math.max(0, out[0] ?? 0);
+    return { median: 1 + median, upper: 1 + Math.max(median, out[OUTPUTS - 1] ?? 0) };
+  }
+
+  /** Median slowdown (≥ 1) of `own` next to `co` on `node`. */
+  slowdown(own: DemandQuantiles, node: NodeCapacity, co: readonly DemandQuantiles[]): number {
+    const total = sumsOf(co);
+    addToSums(total, own, 1);
+    return this.quantiles(own, node, total).median;
   }
 
   estimate(candidate: DemandView, node: NodeCapacity, coRunners: readonly DemandView[]): InterferenceEstimate {
     const own = demandOf(candidate);
     const co = coRunners.map(demandOf);
-    const candidateSlowdown = this.slowdown(own, node, co);
-    const addedSlowdown = co.map((runner, j) => {
-      const others = co.filter((_, k) => k !== j);
-      const withCandidate = this.slowdown(runner, node, [...others, own]);
-      const without = this.slowdown(runner, node, others);
-      return Math.max(0, withCandidate - without);
+    const without = sumsOf(co);
+    const withCandidate = { ...without };
+    addToSums(withCandidate, own, 1);
+    const mine = this.quantiles(own, node, withCandidate);
+    let tail = mine.upper;
+    const addedSlowdown = co.map((runner) => {
+      const after = this.quantiles(runner, node, withCandidate);
+      const before = this.quantiles(runner, node, without);
+      tail = Math.max(tail, after.upper);
+      return Math.max(0, after.median - before.median);
     });
-    return { candidateSlowdown, addedSlowdown, components: components(own, node, co) };
+    return { candidateSlowdown: mine.median, addedSlowdown, tailSlowdown: tail, components: components(own, node, co) };
   }
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { StatisticalInterferenceModel } from '../market/index.js';
-import type { InterferenceModel } from '../market/types.js';
+import { EnvelopePredictor, StatisticalInterferenceModel, StatisticalPredictor } from '../market/index.js';
+import type { InterferenceModel, Predictor } from '../market/types.js';
 import { join } from 'node:path';
 import { FEATURE_NAMES } from '../features/spec.js';
 import { CorruptModelError, loadLayersModel } from './artifacts.js';
@@ -16,7 +16,13 @@ import { initTfBackend, tf } from './backend.js';
 export interface LoadedVersion {
   version: string;
   manifest: ModelManifest;
+  /** The learned utilization model alone (evaluation, benchmarks). */
   predictor: TfjsPredictor;
+  /**
+   * What serves in clearing rounds: the model's means with tails no thinner than the statistical predictor's
+   * (EnvelopePredictor in src/market/envelope.ts explains why).
+   */
+  servingPredictor: Predictor;
   /** The interference model that serves: the learned head only where it earned it (see `servingInterference`). */
   interference: InterferenceModel;
   /** The version's learned interference head, whether or not it serves. */
@@ -71,10 +77,12 @@ export async function loadVersion(modelsDir: string, version: string): Promise<L
     interferenceModel = null;
     network.predictRatios(new Float32Array(8 * FEATURE_NAMES.length), 8);
     const learnedInterference = new TfjsInterferenceModel(version, head, manifest.interference.normalization);
+    const predictor = new TfjsPredictor(version, network);
     return {
       version,
       manifest,
-      predictor: new TfjsPredictor(version, network),
+      predictor,
+      servingPredictor: new EnvelopePredictor(predictor, new StatisticalPredictor()),
       interference: servingInterference(manifest, learnedInterference),
       learnedInterference,
       dispose: () => network.dispose(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FEATURE_NAMES, FEATURE_SPEC_VERSION, OUTPUT_NAMES } from '../features/spec.js';
-import { INTERFERENCE_FEATURE_NAMES } from '../features/interference.js';
+import { INTERFERENCE_FEATURE_NAMES, INTERFERENCE_QUANTILES, INTERFERENCE_SPEC_VERSION } from '../features/interference.js';
 
 const metricSchema = z.object({ mae: z.number(), coverage: z.number(), pinball: z.number() }).passthrough();
 
@@ -24,7 +24,11 @@ export const manifestSchema = z.object({
   utilization: z.object({ path: z.string() }),
   interference: z.object({
     path: z.string(),
+    /** INTERFERENCE_SPEC_VERSION the head was trained with. */
+    specVersion: z.string(),
     features: z.array(z.string()),
+    /** Quantiles of slowdown − 1 the head's outputs predict, in output order (median first, QoS quantile last). */
+    quantiles: z.array(z.number().gt(0).lt(1)),
     normalization: normalizationSchema,
     trainedOn: z.string(),
   }),
@@ -58,7 +62,13 @@ export function validateManifest(raw: unknown, where: string): ModelManifest {
   if (m.outputs.join(',') !== OUTPUT_NAMES.join(',')) fail(`outputs ${m.outputs.join(',')} differ from ${OUTPUT_NAMES.join(',')}`);
   if (m.normalization.mean.length !== FEATURE_NAMES.length) fail('normalization length differs from the feature count');
   if (m.calibration.length !== OUTPUT_NAMES.length) fail('calibration length differs from the output count');
+  if (m.interference.specVersion !== INTERFERENCE_SPEC_VERSION) {
+    fail(`interference spec ${m.interference.specVersion}, server serves ${INTERFERENCE_SPEC_VERSION}`);
+  }
   if (m.interference.features.join(',') !== INTERFERENCE_FEATURE_NAMES.join(',')) fail('interference features differ');
+  if (m.interference.quantiles.join(',') !== INTERFERENCE_QUANTILES.join(',')) {
+    fail(`interference quantiles ${m.interference.quantiles.join(',')}, server serves ${INTERFERENCE_QUANTILES.join(',')}`);
+  }
   if (m.interference.normalization.mean.length !== INTERFERENCE_FEATURE_NAMES.length) {
     fail('interference normalization length differs from its feature count');
   }

@@ -83,7 +83,7 @@ export class ModelRegistry {
   current(): ServingModels {
     const entry = this.activeEntry;
     if (!entry) return { version: null, ...this.options.fallback };
-    return { version: entry.loaded.version, predictor: entry.loaded.predictor, interference: entry.loaded.interference };
+    return { version: entry.loaded.version, predictor: entry.loaded.servingPredictor, interference: entry.loaded.interference };
   }
 
   acquire(): ModelLease {
@@ -96,7 +96,7 @@ export class ModelRegistry {
     let released = false;
     return {
       version: entry.loaded.version,
-      predictor: entry.loaded.predictor,
+      predictor: entry.loaded.servingPredictor,
       interference: entry.loaded.interference,
       release: () => {
         if (released) return;

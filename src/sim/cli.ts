@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       'model-version': { type: 'string' },
       'interference-feedback-out': { type: 'string' },
       'observe-every': { type: 'string' },
+      'observe-policy': { type: 'string' },
     },
     strict: true,
   });
@@ -75,14 +76,19 @@ async function main(): Promise<void> {
   const log = (message: string) => process.stderr.write(`[simulate] ${message}\n`);
   const library = await loadTraceLibrary(scenario);
   log(`${library.bitbrains.length} Bitbrains and ${library.planetLab.length} PlanetLab VMs loaded`);
-  const models = await loadParleyModels(log, values['models-dir']!, values['model-version'] ?? latestModelVersion(values['models-dir']!));
+  const policies = parsePolicies(values.policies);
+  // Only the full Parley policy runs a learned model: do not load one (nor fail on one) for a run without it.
+  const models =
+    policies && !policies.includes('parley')
+      ? null
+      : await loadParleyModels(log, values['models-dir']!, values['model-version'] ?? latestModelVersion(values['models-dir']!));
   const engineConfig = parseEngineConfig(values['engine-config']);
   const feedbackOut = values['interference-feedback-out'];
   const feedback = feedbackOut ? createWriteStream(feedbackOut) : null;
   let observations = 0;
   const started = Date.now();
   const result = runExperiment(scenario, library, {
-    ...(parsePolicies(values.policies) ? { policies: parsePolicies(values.policies)! } : {}),
+    ...(policies ? { policies } : {}),
     ...(models ? { parleyModels: models } : {}),
     ...(engineConfig ? { engineConfig } : {}),
     truthfulnessHours: parseNumber('truthfulness-hours', values['truthfulness-hours']) ?? 12,
@@ -95,6 +101,7 @@ async function main(): Promise<void> {
             observations += batch.length;
           },
           observeEverySteps: parseNumber('observe-every', values['observe-every']) ?? 6,
+          ...(values['observe-policy'] ? { observePolicy: parsePolicies(values['observe-policy'])![0]! } : {}),
         }
       : {}),
   });

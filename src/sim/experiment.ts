@@ -28,9 +28,11 @@ export interface ExperimentOptions {
   probeEvery?: number;
   shadeFactor?: number;
   onProgress?: (message: string) => void;
-  /** Receives interference observations from the parleyStatistical run (see interferenceFeedback.ts). */
+  /** Receives interference observations from the `observePolicy` run (see interferenceFeedback.ts). */
   observe?: (observations: InterferenceObservation[]) => void;
   observeEverySteps?: number;
+  /** Whose feedback `observe` receives; parleyStatistical by default. */
+  observePolicy?: PolicyName;
 }
 
 export interface ExperimentResult {
@@ -77,7 +79,7 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
   const policies: Partial<Record<PolicyName, PolicyMetrics>> = {};
   for (const name of options.policies ?? POLICY_NAMES) {
     const started = Date.now();
-    const observing = name === 'parleyStatistical' && options.observe;
+    const observing = name === (options.observePolicy ?? 'parleyStatistical') && options.observe;
     const runOptions: SimulationOptions = observing
       ? { ...simOptions, observe: options.observe!, observeEverySteps: options.observeEverySteps ?? 1 }
       : simOptions;

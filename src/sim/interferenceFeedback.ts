@@ -5,7 +5,7 @@
  * all before the step) and the slowdown the ground truth produced in that step (the label).
  */
 import type { DemandQuantiles } from '../features/interference.js';
-import type { FeedbackSample, NodeCapacity, Resource } from '../market/types.js';
+import type { FeedbackSample, NodeCapacity, Resource, WorkloadProfile } from '../market/types.js';
 
 export interface InterferenceObservation {
   own: DemandQuantiles;
@@ -16,7 +16,7 @@ export interface InterferenceObservation {
 
 /** One hour of 5-minute feedback: the window over which a feedback store summarizes recent demand. */
 export const WINDOW = 12;
-/** Fewer samples than this and the instance's demand is not known well enough to be a feature. */
+/** Fewer samples than this and the instance's demand is taken from its declared profile instead. */
 export const MIN_SAMPLES = 6;
 
 function meanAndP95(values: number[]): { mean: number; p95: number } {
@@ -27,32 +27,32 @@ function meanAndP95(values: number[]): { mean: number; p95: number } {
   return { mean, p95 };
 }
 
-/** Mean and p95 per resource of the last WINDOW samples, or null with fewer than MIN_SAMPLES. */
-export function recentDemand(history: readonly FeedbackSample[]): DemandQuantiles | null {
-  if (history.length < MIN_SAMPLES) return null;
+/**
+ * Mean and p95 per resource of the last WINDOW samples; with fewer than MIN_SAMPLES, what the client declared
+ * (average as the mean, peak as the p95), as a feedback store knows a workload that has just started.
+ */
+export function recentDemand(history: readonly FeedbackSample[], profile: WorkloadProfile): DemandQuantiles {
+  const declared = { cpu: profile.cpu.avg, memory: profile.memory.avg };
+  if (history.length < MIN_SAMPLES) {
+    const of = (r: Resource) => ({ mean: profile[r].avg, p95: profile[r].peak });
+    return { cpu: of('cpu'), memory: of('memory'), network: of('network'), declared };
+  }
   const recent = history.slice(-WINDOW);
   return {
     cpu: meanAndP95(recent.map((s) => s.cpu)),
     memory: meanAndP95(recent.map((s) => s.memory)),
     network: meanAndP95(recent.map((s) => s.network)),
+    declared,
   };
 }
 
-/**
- * Observations of one node at one step: every tenant with enough history, against all other tenants that have it.
- * `histories` and `slowdowns` are in the same order.
- */
+/** Observations of one node at one step: every tenant against all the others. `tenants` and `slowdowns` align. */
 export function nodeObservations(
   node: Pick<NodeCapacity, Resource>,
-  histories: readonly (readonly FeedbackSample[])[],
+  tenants: readonly { history: readonly FeedbackSample[]; profile: WorkloadProfile }[],
   slowdowns: readonly number[],
 ): InterferenceObservation[] {
-  const demands = histories.map(recentDemand);
-  const out: InterferenceObservation[] = [];
-  demands.forEach((own, i) => {
-    if (own === null) return;
-    const coRunners = demands.filter((d, j): d is DemandQuantiles => j !== i && d !== null);
-    out.push({ own, node: { cpu: node.cpu, memory: node.memory, network: node.network }, coRunners, slowdown: slowdowns[i]! });
-  });
-  return out;
+  const demands = tenants.map((t) => recentDemand(t.history, t.profile));
+  const capacity = { cpu: node.cpu, memory: node.memory, network: node.network };
+  return demands.map((own, i) => ({ own, node: capacity, coRunners: demands.filter((_, j) => j !== i), slowdown: slowdowns[i]! }));
 }

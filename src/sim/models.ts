@@ -34,5 +34,5 @@ export async function loadParleyModels(
   }
   const loaded: LoadedVersion = await loadVersion(modelsDir, version);
   log(`parley uses model ${version} from ${modelsDir}/`);
-  return { version, predictor: loaded.predictor, interference: loaded.interference, dispose: () => loaded.dispose() };
+  return { version, predictor: loaded.servingPredictor, interference: loaded.interference, dispose: () => loaded.dispose() };
 }

@@ -361,7 +361,7 @@ class Simulation {
       }));
       const outcome = evaluateNode(node, tenants, this.constants);
       if (this.options.observe && step % (this.options.observeEverySteps ?? 1) === 0) {
-        this.options.observe(nodeObservations(node, lives.map((l) => l.work.history), outcome.slowdowns));
+        this.options.observe(nodeObservations(node, lives.map((l) => ({ history: l.work.history, profile: l.record.profile })), outcome.slowdowns));
       }
       if (outcome.overCapacity) this.metrics.overCapacityNodeHours += hours;
       lives.forEach((live, i) => {

@@ -261,6 +261,20 @@ describe('engine invariants', () => {
     );
   });
 
+  it('an interruptible instance at or above protectedPriority is stopped only for its own profile violation or a drain', () => {
+    fc.assert(
+      fc.property(snapshotArb, fc.constantFrom(50, 75, 101), (s, protectedPriority) => {
+        const plan = clearRound(s, deps(3), { protectedPriority });
+        for (const p of plan.preemptions) {
+          const inst = s.instances.find((i) => i.id === p.instanceId)!;
+          if (inst.uninterruptible || inst.effectivePriority < protectedPriority || p.moveToNodeId !== null) continue;
+          expect(['profile_violation', 'drain']).toContain(p.reason);
+        }
+      }),
+      runs,
+    );
+  });
+
   it('a bid displaces only instances at least priorityGap below it', () => {
     fc.assert(
       fc.property(snapshotArb, (s) => {

@@ -21,7 +21,7 @@ const view = (over: Partial<NodeView> = {}): NodeView => {
   const v: NodeView = {
     node: node('n', { cpu: 16, memory: 65536, network: 10000 }),
     load: emptyLoad(),
-    interference: { candidateSlowdown: 1, totalAddedSlowdown: 0, components: { contention: 0, cacheThrashing: 0, networkCongestion: 0 } },
+    interference: { candidateSlowdown: 1, totalAddedSlowdown: 0, tailSlowdown: 0, components: { contention: 0, cacheThrashing: 0, networkCongestion: 0 } },
     shares: new Float64Array(3),
     ...over,
   };
@@ -57,7 +57,7 @@ describe('node scorers', () => {
     ['interference', view(), 0, 0],
     [
       'interference',
-      view({ interference: { candidateSlowdown: 1.5, totalAddedSlowdown: 0.5, components: { contention: 1, cacheThrashing: 0, networkCongestion: 0 } } }),
+      view({ interference: { candidateSlowdown: 1.5, totalAddedSlowdown: 0.5, tailSlowdown: 0, components: { contention: 1, cacheThrashing: 0, networkCongestion: 0 } } }),
       1,
       0.5,
     ],

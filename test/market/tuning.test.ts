@@ -27,13 +27,17 @@ describe('low-utilization preemption and the priority gap', () => {
     expectedRuntimeSeconds: 14400,
   });
   const history = [...flat(6, 3, 1500, 1, 1), ...flat(6, 0.1, 150, 0.1, 1)].map((s, k) => ({ ...s, at: NOW - (12 - k) * 300_000 }));
+  // protectedPriority 101 protects nobody (the gap alone decides); the default, 75, protects high work from being
+  // stopped for anyone else's sake (protection.ts).
+  const unprotected = { protectedPriority: 101 };
   const cases = [
-    { name: 'low bid vs idle high instance', victim: 75, bid: 'low' as const, stops: false },
-    { name: 'normal bid vs idle high instance (inside the gap)', victim: 75, bid: 'normal' as const, stops: false },
-    { name: 'critical bid vs idle high instance (gap cleared)', victim: 75, bid: 'critical' as const, stops: true },
-    { name: 'normal bid vs idle low instance', victim: 25, bid: 'normal' as const, stops: true },
+    { name: 'low bid vs idle high instance', victim: 75, bid: 'low' as const, stops: false, config: unprotected },
+    { name: 'normal bid vs idle high instance (inside the gap)', victim: 75, bid: 'normal' as const, stops: false, config: unprotected },
+    { name: 'critical bid vs idle high instance (gap cleared)', victim: 75, bid: 'critical' as const, stops: true, config: unprotected },
+    { name: 'critical bid vs idle high instance, high protected (default)', victim: 75, bid: 'critical' as const, stops: false, config: {} },
+    { name: 'normal bid vs idle low instance', victim: 25, bid: 'normal' as const, stops: true, config: {} },
   ];
-  it.each(cases)('$name', ({ victim, bid: priority, stops }) => {
+  it.each(cases)('$name', ({ victim, bid: priority, stops, config }) => {
     const plan = clearRound(
       snapshot({
         nodes: [node('n1', { cpu: 4, memory: 16384, network: 1000 })],
@@ -50,6 +54,7 @@ describe('low-utilization preemption and the priority gap', () => {
         bids: [bid('b', { profile: { ...shape, priority }, priority, price: 0.5, count: 2 })],
       }),
       deps(),
+      config,
     );
     const reasons = plan.preemptions.map((p) => p.reason);
     if (stops) expect(reasons).toContain('low_utilization');

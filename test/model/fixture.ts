@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FEATURE_NAMES, FEATURE_SPEC_VERSION, OUTPUT_NAMES } from '../../src/features/spec.js';
-import { INTERFERENCE_FEATURE_NAMES } from '../../src/features/interference.js';
+import { INTERFERENCE_FEATURE_NAMES, INTERFERENCE_QUANTILES, INTERFERENCE_SPEC_VERSION } from '../../src/features/interference.js';
 import { saveLayersModel } from '../../src/model/artifacts.js';
 import { initTfBackend } from '../../src/model/backend.js';
 import type { ModelManifest } from '../../src/model/manifest.js';
@@ -27,7 +27,9 @@ export async function writeFixtureVersion(modelsDir: string, version: string, se
     utilization: { path: 'utilization/model.json' },
     interference: {
       path: 'interference/model.json',
+      specVersion: INTERFERENCE_SPEC_VERSION,
       features: [...INTERFERENCE_FEATURE_NAMES],
+      quantiles: [...INTERFERENCE_QUANTILES],
       normalization: { mean: INTERFERENCE_FEATURE_NAMES.map(() => 0), std: INTERFERENCE_FEATURE_NAMES.map(() => 1) },
       trainedOn: 'test fixture',
     },

@@ -54,6 +54,8 @@ describe('TfjsInterferenceModel', () => {
       expect(v).toBeGreaterThanOrEqual(0);
       expect(v).toBeLessThanOrEqual(1);
     }
+    // The tail is an upper quantile of anyone on the node: at least the candidate's median slowdown.
+    expect(est.tailSlowdown).toBeGreaterThanOrEqual(est.candidateSlowdown);
     // Aggregate predicted p95 far above the node's CPU: contention saturates.
     expect(loaded.learnedInterference.estimate(view('c', 8), node, [view('a', 8), view('b', 8)]).components.contention).toBe(1);
   });

@@ -37,11 +37,15 @@ describe('which interference model serves with a learned version', () => {
     );
   });
 
-  it('serves the statistical interference model next to the shipped learned predictor (its head lost on MAE)', async () => {
+  it('serves the shipped head (trained on feedback, it beat "no interference") with its upper quantile', async () => {
     const version = (await readActivePointer('models'))!;
     const shipped = await loadVersion('models', version);
     try {
-      expect(shipped.interference).toBeInstanceOf(StatisticalInterferenceModel);
+      const record = shipped.manifest.training['interference'] as { heldOut: { mae: number }; alwaysOne: { mae: number } };
+      expect(record.heldOut.mae).toBeLessThan(record.alwaysOne.mae);
+      expect(shipped.interference).toBe(shipped.learnedInterference);
+      expect(shipped.interference.upperQuantile).toBe(0.9);
+      expect(shipped.manifest.interference.trainedOn).toMatch(/^feedback with observed slowdown/);
       expect(shipped.predictor.version).toBe(version);
     } finally {
       shipped.dispose();
