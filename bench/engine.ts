@@ -4,11 +4,36 @@
  * warm-up rounds, interleaved; medians of wall and CPU time are reported. Both use the same node sampling (kube's adaptive percentageOfNodesToScore).
  *
  *   npm run bench -- engine --json [--nodes N --running N --pending N --reps N --warmup N --seed N]
+ *                                  [--interference statistical|learned --models-dir models]
+ *
+ * `--interference learned` runs Parley with the active model version's learned interference head, as the service
+ * serves it (a network pass per co-runner, placement on a shortlist: EngineConfig.interferenceShortlist) instead of
+ * the statistical model (O(1) per node from aggregates). Utilization predictions are the statistical predictor's in
+ * both: the service predicts before the round, and `npm run bench -- model` times that.
  */
 import { performance } from 'node:perf_hooks';
 import { clearRound, kubeLikeRound, seededRandom, StatisticalInterferenceModel, StatisticalPredictor } from '../src/market/index.js';
 import type { Plan, Snapshot } from '../src/market/index.js';
+import type { InterferenceModel } from '../src/market/index.js';
+import { loadVersion } from '../src/model/loaded-version.js';
+import { readActivePointer } from '../src/model/registry.js';
 import { engineScenario } from './engineScenario.js';
+
+function option(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+}
+
+/** The interference model Parley runs with: the statistical one, or the active version's learned head. */
+async function interferenceFor(kind: string, modelsDir: string): Promise<{ model: InterferenceModel; version: string | null }> {
+  if (kind === 'statistical') return { model: new StatisticalInterferenceModel(), version: null };
+  if (kind !== 'learned') throw new Error(`--interference must be statistical or learned, not ${kind}`);
+  const version = await readActivePointer(modelsDir);
+  if (version === null) throw new Error(`no active model version in ${modelsDir}`);
+  const loaded = await loadVersion(modelsDir, version);
+  if (loaded.interference.version === null) throw new Error(`model ${version} does not serve its interference head`);
+  return { model: loaded.interference, version };
+}
 
 function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -86,11 +111,12 @@ export async function main(args: string[]): Promise<void> {
   const reps = Math.max(1, flag(args, 'reps', 5));
   const warmup = Math.max(1, flag(args, 'warmup', 3));
   const snapshot = engineScenario(size);
+  const interference = await interferenceFor(option(args, 'interference', 'statistical'), option(args, 'models-dir', 'models'));
 
   const parleyRound = (s: Snapshot, k: number) =>
     clearRound(s, {
       predictor: new StatisticalPredictor(),
-      interference: new StatisticalInterferenceModel(),
+      interference: interference.model,
       random: seededRandom(1000 + k),
     });
   // The same rounds without pending bids give the per-round fixed cost (prediction of every running instance,
@@ -121,6 +147,7 @@ export async function main(args: string[]): Promise<void> {
     nodes: size.nodes,
     running: size.running,
     pending: size.pending,
+    interference: interference.version === null ? 'statistical' : { learned: interference.version },
     reps,
     warmup,
     parley: p,

@@ -108,6 +108,12 @@ function fraction(value: number, capacity: number): number {
   return capacity > 0 ? value / capacity : 0;
 }
 
+/**
+ * The first OWN_FEATURES features depend only on the workload and its node, the rest only on the node and its
+ * totals; serving computes the two groups apart (a node's totals are shared by everyone on it).
+ */
+export const OWN_FEATURES = 8;
+
 /** Writes the features of `own` on `node` with the node's total demand `total` (own included) at `offset`. */
 export function interferenceFeaturesFromSums(
   own: DemandQuantiles,
@@ -116,6 +122,12 @@ export function interferenceFeaturesFromSums(
   out: Float32Array,
   offset: number,
 ): void {
+  ownFeaturesInto(own, node, out, offset);
+  totalFeaturesInto(total, node, out, offset + OWN_FEATURES);
+}
+
+/** Features 0 … OWN_FEATURES − 1: the node's shape and the workload's own demand. */
+export function ownFeaturesInto(own: DemandQuantiles, node: Pick<NodeCapacity, Resource>, out: Float32Array, offset: number): void {
   const cores = Math.max(node.cpu, 1e-3);
   let k = offset;
   out[k++] = Math.log(cores);
@@ -126,6 +138,12 @@ export function interferenceFeaturesFromSums(
   out[k++] = fraction(own.network.mean, node.network);
   out[k++] = Math.log((Math.max(0, own.memory.mean) / MIB_PER_GIB + GIB_FLOOR) / (Math.max(0, own.cpu.mean) + BUSY_CORES_FLOOR));
   out[k++] = Math.log(declaredGibPerCore(own));
+}
+
+/** Features OWN_FEATURES …: the node's total demand (own included). */
+export function totalFeaturesInto(total: DemandSums, node: Pick<NodeCapacity, Resource>, out: Float32Array, offset: number): void {
+  const cores = Math.max(node.cpu, 1e-3);
+  let k = offset;
   out[k++] = fraction(total.cpuMean, node.cpu);
   out[k++] = fraction(total.memoryMean, node.memory);
   out[k++] = total.memoryMean / MIB_PER_GIB / cores;

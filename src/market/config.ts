@@ -83,6 +83,13 @@ export const engineConfigSchema = z
      * 0 = kube's adaptive default (50 − nodes/125, at least 5%, at least 100 nodes), 100 = all nodes.
      */
     percentageOfNodesToScore: z.number().min(0).max(100),
+    /**
+     * With an interference model that predicts per co-runner (the learned head: no aggregate path, no cheap bound),
+     * placement estimates at most this many nodes that pass the QoS limit, taken best first by the score with the
+     * statistical model's cheap slowdown bound in place of the learned estimate; 0 = estimate every node found (exact, O(nodes ×
+     * co-runners) network passes per instance placed).
+     */
+    interferenceShortlist: z.number().int().min(0),
   })
   .strict();
 
@@ -120,6 +127,7 @@ export const defaultEngineConfig: EngineConfig = {
   protectedPriority: 75,
   interferenceThreshold: 0.3,
   percentageOfNodesToScore: 0,
+  interferenceShortlist: 32,
 };
 
 /** Merges a partial config over the defaults and validates it; throws a ZodError naming the bad field. */

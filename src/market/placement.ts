@@ -14,6 +14,7 @@ import { clamp01 } from './scorers/types.js';
 import { chanceFit } from './chance.js';
 import { nodeTerms } from './breakdown.js';
 import { newLoadEstimate } from './loadEstimate.js';
+import { StatisticalInterferenceModel } from './interference.js';
 
 export interface PlacementEnv {
   cluster: Cluster;
@@ -26,7 +27,12 @@ export interface PlacementEnv {
   qosLimit: number;
   /** Where the next scan starts (advanced after every scan). */
   cursor: number;
+  /** config.interferenceShortlist (0 = none). */
+  shortlist: number;
 }
+
+/** Ranks nodes for the shortlist of a model without an aggregate path (see EngineConfig.interferenceShortlist). */
+const proxyModel = new StatisticalInterferenceModel();
 
 export interface NodeChoice {
   nodeIdx: number;
@@ -73,6 +79,7 @@ export function interferenceOn(
 let scanNodes = new Int32Array(0);
 let scanPartial = new Float64Array(0);
 let scanBound = new Float64Array(0);
+let scanOrder = new Int32Array(0);
 
 /**
  * The best feasible node for one instance, or null. `skip(i)` excludes nodes (the source of a move, cooldowns).
@@ -85,7 +92,8 @@ let scanBound = new Float64Array(0);
  *      `fast`) with the same helpers and the same order of operations as the scorer plugins (bit for bit);
  *   3. the model's cheap lower bound on each one's slowdown, in one batched call when the model has one (a double
  *      returned from a call per node that V8 does not inline is boxed on the heap);
- *   4. branch and bound in scan order: the full estimate only for a node whose bound can still beat the best so far.
+ *   4. branch and bound: the full estimate only for a node whose bound can still beat the best so far (in scan order
+ *      with a model that bounds its slowdown cheaply; best partial score first, stopping early, with one that does not).
  * A test checks it against the straightforward selection (every node estimated and scored by the plugins).
  */
 export function bestNode(
@@ -153,18 +161,48 @@ export function bestNode(
     for (let k = 0; k < found; k++) scanBound[k] = model.slowdownLowerBound(m, nodes[idx[k]!]!, loads[idx[k]!]!);
   }
 
-  // 4. Branch and bound, in scan order. Exact: a later node replaces the best only when strictly better, and a node
-  // is skipped only when even the best interference terms (bounded by the model) cannot lift it above the best.
+  // 4. Branch and bound. The best is the first node in scan order with the highest score, and a node is skipped only
+  // when even the best interference terms (bounded by the model) cannot lift it above the best. A model with bounds
+  // is visited in scan order. A model without them (the learned head, which costs a network pass per co-runner) is
+  // visited best first by the score with the statistical model's cheap slowdown bound in place of the estimate
+  // (scanBound holds that score), and
+  // after `shortlist` nodes within the QoS limit the scan stops: the best of those, not of every node found.
+  const ranked = !bounded && model.estimateLoad === undefined;
+  if (ranked) {
+    proxyModel.slowdownLowerBounds(m, nodes, loads, idx, found, scanBound);
+    for (let k = 0; k < found; k++) {
+      const cost = squash(Math.max(0, scanBound[k]!));
+      let rest = 0;
+      for (let t = 0; t < interferenceSignedWeights.length; t++) rest += interferenceSignedWeights[t]! * cost;
+      scanBound[k] = partials[k]! + rest;
+    }
+  }
+  const limit = !ranked || env.shortlist <= 0 ? found : env.shortlist;
+  let admitted = 0;
   const upperBound = env.scorers.interferenceUpperBound;
   let bestIdx = -1;
+  let bestK = -1;
   let bestScore = 0;
   // Two estimate objects: the best node's so far and the one being computed; they swap when the best changes.
   let bestEstimate = newLoadEstimate();
   let scratch = newLoadEstimate();
-  for (let k = 0; k < found; k++) {
+  let order: Int32Array | null = null;
+  if (ranked) {
+    if (scanOrder.length < found) scanOrder = new Int32Array(scanNodes.length);
+    order = scanOrder.subarray(0, found);
+    for (let k = 0; k < found; k++) order[k] = k;
+    const key = scanBound;
+    order.sort((a, b) => key[b]! - key[a]! || a - b);
+  }
+  for (let step = 0; step < found && admitted < limit; step++) {
+    const k = order === null ? step : order[step]!;
     const partial = partials[k]!;
     if (bestIdx >= 0) {
-      if (partial + upperBound <= bestScore) continue;
+      if (ranked) {
+        if (partial + upperBound < bestScore || (partial + upperBound === bestScore && k > bestK)) continue;
+      } else {
+        if (partial + upperBound <= bestScore) continue;
+      }
       if (bounded) {
         // The interference cost is at least squash of the model's lower bound on the slowdown.
         const least = squash(Math.max(0, scanBound[k]!));
@@ -177,12 +215,14 @@ export function bestNode(
     const load = loads[i]!;
     const interference = interferenceOn(env.deps, view, m, nodes[i]!, load, cluster.residents[i]!, null, scratch);
     if (!withinQos(interference, load.count, reportedSlowdown[i]!, qosLimit)) continue;
+    admitted++;
     const cost = squash(slowdownOf(interference.candidateSlowdown, interference.totalAddedSlowdown));
     let rest = 0;
     for (let t = 0; t < interferenceSignedWeights.length; t++) rest += interferenceSignedWeights[t]! * cost;
     const score = partial + rest;
-    if (bestIdx < 0 || score > bestScore) {
+    if (bestIdx < 0 || score > bestScore || (score === bestScore && k < bestK)) {
       bestIdx = i;
+      bestK = k;
       bestScore = score;
       // A model without estimateLoad returns a fresh object rather than filling the scratch one: keep it as is.
       if (interference === scratch) {

@@ -115,6 +115,11 @@ function reliefSet(ctx: RoundContext, i: number, suspects: Offender[]): Offender
   return out;
 }
 
+/** Scratch for `residentBounds` (rounds are synchronous, so one array serves every node). */
+let boundScratch = new Float64Array(0);
+/** Margin on a model's node-wide bounds: they sum in another order than `estimate` does (float rounding only). */
+const BOUND_SLACK = 1e-6;
+
 function findOffenders(ctx: RoundContext): Offender[] {
   const { cluster, config, now } = ctx;
   const offenders: Offender[] = [];
@@ -131,7 +136,16 @@ function findOffenders(ctx: RoundContext): Offender[] {
     // Feedback: does anyone here report a slowdown above the QoS limit, and how important is the most important?
     const reportedHurt = cluster.reportedSlowdown[i]! > config.qosSlowdownLimit;
     // The model: will someone here likely exceed it (a model with an upper quantile says so through tailSlowdown)?
-    const hurt = reportedHurt || predictedTail(ctx, i, rest, estimate) > config.qosSlowdownLimit;
+    // A model with a node-wide pass gives the tail and a bound on what each resident adds in one go.
+    let bounds: Float64Array | null = null;
+    let tail: number;
+    if (model.residentBounds !== undefined && residents.length >= 2) {
+      if (boundScratch.length < residents.length) boundScratch = new Float64Array(2 * residents.length);
+      bounds = boundScratch;
+      const nodeTail = model.residentBounds(residents.map((r) => r.view), node, bounds);
+      tail = model.upperQuantile === undefined ? 0 : nodeTail;
+    } else tail = predictedTail(ctx, i, rest, estimate);
+    const hurt = reportedHurt || tail > config.qosSlowdownLimit;
     let hurtPriority = -Infinity;
     if (reportedHurt) {
       for (const r of residents) {
@@ -146,15 +160,18 @@ function findOffenders(ctx: RoundContext): Offender[] {
     let worstOffender: Offender | null = null;
     const suspects: Offender[] = [];
     let blamed = false;
-    for (const r of residents) {
+    for (let ri = 0; ri < residents.length; ri++) {
+      const r = residents[ri]!;
       const inst = r.instance;
       if (inst === null || inst.state !== 'running' || inst.nodeId !== node.id || ctx.noticed.has(inst.id)) continue;
       let added: number | null = null;
       if (residents.length >= 2) {
-        copyLoad(rest, cluster.loads[i]!);
-        addDemand(rest, r.moments, -1);
         // Where nobody reports a slowdown, only `added > interferenceThreshold` matters below (for a violator too):
         // when the model's upper bound rules that out, this instance is no offender and needs no estimate.
+        // (BOUND_SLACK covers the rounding of sums taken in another order than the estimate's.)
+        if (!hurt && bounds !== null && bounds[ri]! + BOUND_SLACK <= config.interferenceThreshold) continue;
+        copyLoad(rest, cluster.loads[i]!);
+        addDemand(rest, r.moments, -1);
         if (!hurt && upperBound !== undefined && upperBound.call(model, r.moments, node, rest) <= config.interferenceThreshold) continue;
         added = interferenceOn(ctx.deps, r.view, r.moments, node, rest, residents, r, estimate).totalAddedSlowdown;
       }

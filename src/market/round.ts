@@ -52,6 +52,7 @@ export function clearRound(snapshot: Snapshot, deps: EngineDeps, config?: Partia
       scorers: scorerSet(cfg),
       numToFind: numFeasibleNodesToFind(snapshot.nodes.length, cfg.percentageOfNodesToScore),
       qosLimit: cfg.qosSlowdownLimit,
+      shortlist: cfg.interferenceShortlist,
       // A seeded start, then kube's rotation: successive scans begin where the previous one stopped.
       cursor: Math.floor(deps.random.next() * Math.max(1, snapshot.nodes.length)),
     },

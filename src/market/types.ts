@@ -187,6 +187,14 @@ export interface InterferenceModel {
    */
   addedSlowdownUpperBound?(candidate: DemandMoments, node: NodeCapacity, load: NodeLoad): number;
   /**
+   * Optional node-wide pass for a model that predicts per co-runner (no aggregate path): given everyone on a node,
+   * returns the highest `tailSlowdown` anyone there has (what `estimate` of any one of them against the rest gives),
+   * and writes to out[r] an upper bound on the totalAddedSlowdown that `estimate` of views[r] against the rest would
+   * give. Re-scheduling then estimates only the residents that may be above the interference threshold: one pass of
+   * O(residents) instead of O(residents²) per node.
+   */
+  residentBounds?(views: readonly DemandView[], node: NodeCapacity, out: Float64Array): number;
+  /**
    * Optional batched form of `slowdownLowerBound`: for k < count, out[k] = the bound on nodes[nodeIdx[k]] with load
    * loads[nodeIdx[k]]. Node selection prefers it (one call per scan instead of one per node it visits).
    */

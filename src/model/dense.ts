@@ -16,7 +16,12 @@ export interface DenseLayer {
  * of fixed overhead, while this 16→32→16→1 network costs about a microsecond per row in JS.
  */
 export class DenseStack {
-  private constructor(private readonly layers: DenseLayer[]) {}
+  /** One output buffer per layer, reused by every forward pass (the stack is used from one thread at a time). */
+  private readonly scratch: Float32Array[];
+
+  private constructor(private readonly layers: DenseLayer[]) {
+    this.scratch = layers.map((l) => new Float32Array(l.units));
+  }
 
   static fromLayersModel(model: tf.LayersModel): DenseStack {
     const layers: DenseLayer[] = [];
@@ -63,21 +68,63 @@ export class DenseStack {
     return this.layers[this.layers.length - 1]?.units ?? 0;
   }
 
-  /** Forward pass of one row. The kernel is row-major [inputs, units] as tfjs stores it. */
+  /**
+   * Forward pass of one row. The kernel is row-major [inputs, units] as tfjs stores it. The result is a buffer this
+   * stack reuses: it is valid until the next call (copy it to keep it).
+   */
   forward(row: Float32Array): Float32Array {
-    let x = row;
-    for (const layer of this.layers) {
-      const y = Float32Array.from(layer.bias);
+    const first = this.scratch[0]!;
+    this.firstLayerPart(row, 0, this.inputWidth, true, first);
+    return this.forwardFromFirst(first);
+  }
+
+  /** Units of the first layer (the length of its pre-activation). */
+  get firstUnits(): number {
+    return this.layers[0]?.units ?? 0;
+  }
+
+  /**
+   * out = (bias when `withBias`) + Σ_{from ≤ i < to} row[i] · kernel[i, ·]: the first layer's pre-activation from a
+   * range of its inputs. The first layer is linear before its activation, so parts over disjoint input ranges add up
+   * to the whole (in float32, up to rounding).
+   */
+  firstLayerPart(row: Float32Array, from: number, to: number, withBias: boolean, out: Float32Array): Float32Array {
+    const layer = this.layers[0]!;
+    const { kernel, units } = layer;
+    if (withBias) out.set(layer.bias);
+    else out.fill(0);
+    for (let i = from; i < to; i++) {
+      const xi = row[i]!;
+      if (xi === 0) continue;
+      const base = i * units;
+      for (let j = 0; j < units; j++) out[j]! += xi * kernel[base + j]!;
+    }
+    return out;
+  }
+
+  /** The rest of a forward pass from the first layer's pre-activation `pre` (which it may overwrite). */
+  forwardFromFirst(pre: Float32Array): Float32Array {
+    activate(this.layers[0]!.activation, pre);
+    let x = pre;
+    for (let l = 1; l < this.layers.length; l++) {
+      const layer = this.layers[l]!;
+      const y = this.scratch[l]!;
+      const { kernel, units } = layer;
+      y.set(layer.bias);
       for (let i = 0; i < layer.inputs; i++) {
         const xi = x[i]!;
         if (xi === 0) continue;
-        const base = i * layer.units;
-        for (let j = 0; j < layer.units; j++) y[j]! += xi * layer.kernel[base + j]!;
+        const base = i * units;
+        for (let j = 0; j < units; j++) y[j]! += xi * kernel[base + j]!;
       }
-      if (layer.activation === 'relu') for (let j = 0; j < y.length; j++) y[j] = Math.max(0, y[j]!);
-      else if (layer.activation === 'softplus') for (let j = 0; j < y.length; j++) y[j] = Math.log1p(Math.exp(y[j]!));
+      activate(layer.activation, y);
       x = y;
     }
     return x;
   }
+}
+
+function activate(activation: Activation, y: Float32Array): void {
+  if (activation === 'relu') for (let j = 0; j < y.length; j++) y[j] = Math.max(0, y[j]!);
+  else if (activation === 'softplus') for (let j = 0; j < y.length; j++) y[j] = Math.log1p(Math.exp(y[j]!));
 }

@@ -1,8 +1,11 @@
 import {
   INTERFERENCE_FEATURE_NAMES,
   INTERFERENCE_QUANTILES,
+  OWN_FEATURES,
   addToSums,
   interferenceFeaturesFromSums,
+  ownFeaturesInto,
+  totalFeaturesInto,
   sumsOf,
   type DemandQuantiles,
   type DemandSums,
@@ -31,6 +34,48 @@ const OUTPUTS = INTERFERENCE_QUANTILES.length;
 /** Components are reported on these scales (fractions of capacity): below `low` they are 0, above `high` 1. */
 const CONTENTION_RANGE = { low: 0.8, high: 1.2 } as const;
 
+/** What the features of one workload read: node capacity (3), own demand and declaration (5), the totals (7). */
+const MEMO_KEY = 15;
+/** The part of the key the own features read (node capacity and own demand): the first OWN_KEY entries. */
+const OWN_KEY = 8;
+
+interface Memo {
+  keys: Float64Array;
+  values: [SlowdownQuantiles | null, SlowdownQuantiles | null];
+  next: number;
+  ownKey: Float64Array;
+  ownPart: Float32Array | null;
+}
+
+function memoKey(out: Float64Array, own: DemandQuantiles, node: NodeCapacity, total: DemandSums): void {
+  out[0] = node.cpu;
+  out[1] = node.memory;
+  out[2] = node.network;
+  out[3] = own.cpu.mean;
+  out[4] = own.memory.mean;
+  out[5] = own.network.mean;
+  out[6] = own.declared.cpu;
+  out[7] = own.declared.memory;
+  out[8] = total.count;
+  out[9] = total.cpuMean;
+  out[10] = total.cpuP95;
+  out[11] = total.memoryMean;
+  out[12] = total.networkMean;
+  out[13] = total.networkP95;
+  out[14] = total.memoryTraffic;
+}
+
+function sameKey(keys: Float64Array, offset: number, key: Float64Array, length: number): boolean {
+  for (let i = 0; i < length; i++) if (keys[offset + i] !== key[i]) return false;
+  return true;
+}
+
+/** The head's outputs (slowdown − 1 at the median and the upper quantile) as slowdowns. */
+function toQuantiles(out: Float32Array): SlowdownQuantiles {
+  const median = Math.max(0, out[0] ?? 0);
+  return { median: 1 + median, upper: 1 + Math.max(median, out[OUTPUTS - 1] ?? 0) };
+}
+
 function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
 }
@@ -57,6 +102,13 @@ export interface SlowdownQuantiles {
 export class TfjsInterferenceModel implements InterferenceModel {
   readonly upperQuantile = INTERFERENCE_QUANTILES[INTERFERENCE_QUANTILES.length - 1]!;
   private readonly row = new Float32Array(WIDTH);
+  private readonly memo = new WeakMap<DemandView, Memo>();
+  private readonly key = new Float64Array(MEMO_KEY);
+  /** Scratch first-layer vectors: the candidate's own part, the totals with and without it, their sum. */
+  private readonly candidatePart: Float32Array;
+  private readonly withPart: Float32Array;
+  private readonly withoutPart: Float32Array;
+  private readonly pre: Float32Array;
 
   constructor(
     readonly version: string,
@@ -65,6 +117,11 @@ export class TfjsInterferenceModel implements InterferenceModel {
   ) {
     if (head.inputWidth !== WIDTH) throw new RangeError(`interference head takes ${head.inputWidth} inputs, spec has ${WIDTH}`);
     if (head.outputWidth !== OUTPUTS) throw new RangeError(`interference head has ${head.outputWidth} outputs, expected ${OUTPUTS}`);
+    const units = head.firstUnits;
+    this.candidatePart = new Float32Array(units);
+    this.withPart = new Float32Array(units);
+    this.withoutPart = new Float32Array(units);
+    this.pre = new Float32Array(units);
   }
 
   static fromData(data: InterferenceHeadData): TfjsInterferenceModel {
@@ -79,9 +136,68 @@ export class TfjsInterferenceModel implements InterferenceModel {
   quantiles(own: DemandQuantiles, node: NodeCapacity, total: DemandSums): SlowdownQuantiles {
     interferenceFeaturesFromSums(own, node, total, this.row, 0);
     applyNormalization(this.row, this.normalization);
-    const out = this.head.forward(this.row);
-    const median = Math.max(0, out[0] ?? 0);
-    return { median: 1 + median, upper: 1 + Math.max(median, out[OUTPUTS - 1] ?? 0) };
+    return toQuantiles(this.head.forward(this.row));
+  }
+
+  /** The first layer's part from the own features of `own` on `node` (bias included), into `out`. */
+  private ownPart(own: DemandQuantiles, node: NodeCapacity, out: Float32Array): Float32Array {
+    ownFeaturesInto(own, node, this.row, 0);
+    this.normalize(0, OWN_FEATURES);
+    return this.head.firstLayerPart(this.row, 0, OWN_FEATURES, true, out);
+  }
+
+  /** The first layer's part from the node's totals, into `out`. */
+  private totalPart(total: DemandSums, node: NodeCapacity, out: Float32Array): Float32Array {
+    totalFeaturesInto(total, node, this.row, OWN_FEATURES);
+    this.normalize(OWN_FEATURES, WIDTH);
+    return this.head.firstLayerPart(this.row, OWN_FEATURES, WIDTH, false, out);
+  }
+
+  private normalize(from: number, to: number): void {
+    const { mean, std } = this.normalization;
+    for (let i = from; i < to; i++) this.row[i] = (this.row[i]! - mean[i]!) / std[i]!;
+  }
+
+  /** Quantiles from the two parts of the first layer's pre-activation. */
+  private fromParts(own: Float32Array, total: Float32Array): SlowdownQuantiles {
+    const pre = this.pre;
+    for (let j = 0; j < pre.length; j++) pre[j] = own[j]! + total[j]!;
+    return toQuantiles(this.head.forwardFromFirst(pre));
+  }
+
+  /**
+   * The quantiles of a co-runner next to totals whose first-layer part is `totalPart`, remembered per co-runner view:
+   * placement asks for the same co-runner on the same node with the same node totals over and over (once per
+   * candidate it considers there, and again without the candidate), and re-scheduling asks for every resident with
+   * and without each other one. Each view keeps its own first-layer part and its last two answers (the least recently
+   * used is replaced), each with every input the features read (node capacity, the view's demand, the totals); a
+   * hit needs all of them equal, so the answer is what the computation would give.
+   */
+  private coRunnerQuantiles(view: DemandView, own: DemandQuantiles, node: NodeCapacity, total: DemandSums, totalPart: Float32Array): SlowdownQuantiles {
+    let memo = this.memo.get(view);
+    if (memo === undefined) {
+      memo = { keys: new Float64Array(2 * MEMO_KEY), values: [null, null], next: 0, ownKey: new Float64Array(OWN_KEY), ownPart: null };
+      this.memo.set(view, memo);
+    }
+    const key = this.key;
+    memoKey(key, own, node, total);
+    for (let slot = 0; slot < 2; slot++) {
+      const value = memo.values[slot];
+      if (value !== null && value !== undefined && sameKey(memo.keys, slot * MEMO_KEY, key, MEMO_KEY)) {
+        memo.next = 1 - slot; // least recently used goes first
+        return value;
+      }
+    }
+    if (memo.ownPart === null || !sameKey(memo.ownKey, 0, key, OWN_KEY)) {
+      memo.ownPart = this.ownPart(own, node, memo.ownPart ?? new Float32Array(this.head.firstUnits));
+      memo.ownKey.set(key.subarray(0, OWN_KEY));
+    }
+    const value = this.fromParts(memo.ownPart, totalPart);
+    const slot = memo.next;
+    memo.keys.set(key, slot * MEMO_KEY);
+    memo.values[slot] = value;
+    memo.next = 1 - slot;
+    return value;
   }
 
   /** Median slowdown (≥ 1) of `own` next to `co` on `node`. */
@@ -91,22 +207,47 @@ export class TfjsInterferenceModel implements InterferenceModel {
     return this.quantiles(own, node, total).median;
   }
 
+  /**
+   * The node's tail (highest upper-quantile slowdown of anyone, everyone there) and, for each resident r, an upper
+   * bound on the median slowdown it adds to the rest: Σ_{j≠r} (median_j with everyone − 1). It holds because what r
+   * adds to j is median_j with r minus median_j without r, and a median slowdown is never below 1. The per-resident
+   * answers are the ones `estimate` asks for as "after" (remembered), so the estimates that follow reuse them.
+   */
+  residentBounds(views: readonly DemandView[], node: NodeCapacity, out: Float64Array): number {
+    const demands = views.map(demandOf);
+    const total = sumsOf(demands);
+    const totalPart = this.totalPart(total, node, this.withPart);
+    let tail = 0;
+    let excess = 0;
+    for (let r = 0; r < views.length; r++) {
+      const q = this.coRunnerQuantiles(views[r]!, demands[r]!, node, total, totalPart);
+      tail = Math.max(tail, q.upper);
+      out[r] = q.median - 1;
+      excess += q.median - 1;
+    }
+    for (let r = 0; r < views.length; r++) out[r] = excess - out[r]!;
+    return tail;
+  }
+
   estimate(candidate: DemandView, node: NodeCapacity, coRunners: readonly DemandView[]): InterferenceEstimate {
     const own = demandOf(candidate);
     const co = coRunners.map(demandOf);
     const without = sumsOf(co);
     const withCandidate = { ...without };
     addToSums(withCandidate, own, 1);
-    const mine = this.quantiles(own, node, withCandidate);
+    const withPart = this.totalPart(withCandidate, node, this.withPart);
+    const withoutPart = this.totalPart(without, node, this.withoutPart);
+    const mine = this.fromParts(this.ownPart(own, node, this.candidatePart), withPart);
     let tail = mine.upper;
-    const addedSlowdown = co.map((runner) => {
-      const after = this.quantiles(runner, node, withCandidate);
-      const before = this.quantiles(runner, node, without);
+    const addedSlowdown = co.map((runner, j) => {
+      const after = this.coRunnerQuantiles(coRunners[j]!, runner, node, withCandidate, withPart);
+      const before = this.coRunnerQuantiles(coRunners[j]!, runner, node, without, withoutPart);
       tail = Math.max(tail, after.upper);
       return Math.max(0, after.median - before.median);
     });
     return { candidateSlowdown: mine.median, addedSlowdown, tailSlowdown: tail, components: components(own, node, co) };
   }
+
 }
 
 /**

@@ -15,6 +15,7 @@ import { fillShares } from '../../src/market/scorers/shares.js';
 import { chanceFit } from '../../src/market/chance.js';
 import { newLoadEstimate } from '../../src/market/loadEstimate.js';
 import { profile } from './builders.js';
+import { learnedInterference } from '../helpers/learnedHead.js';
 
 const momentsArb: fc.Arbitrary<DemandMoments> = fc
   .record({
@@ -64,7 +65,7 @@ const prediction = (m: DemandMoments): Prediction => {
 
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
 
-function setUp(c: Case, deps: EngineDeps) {
+function setUp(c: Case, deps: EngineDeps, shortlist = 0) {
   const nodes: MarketNode[] = c.nodes.map((n, i) => ({ id: `n${i}`, cpu: n.cpu, memory: n.memory, network: n.network, labels: {}, draining: n.draining }));
   const cluster = new Cluster(nodes);
   c.nodes.forEach((n, i) => {
@@ -83,6 +84,7 @@ function setUp(c: Case, deps: EngineDeps) {
     numToFind: c.numToFind,
     qosLimit: config.qosSlowdownLimit,
     cursor: c.cursor,
+    shortlist,
   };
   const demand: ScoredDemand = { id: 'cand', moments: c.candidate, prediction: prediction(c.candidate), effectivePriority: 50, unitPrice: 1, violations: 0 };
   const view = { id: 'cand', profile: profile(), prediction: demand.prediction };
@@ -96,6 +98,8 @@ function referenceBestNode(env: PlacementEnv, demand: ScoredDemand, view: Return
   const n = cluster.nodes.length;
   const start = env.cursor % n;
   let best: { nodeIdx: number; score: number } | null = null;
+  /** Every node within the QoS limit, with its score. */
+  const feasible: { nodeIdx: number; score: number }[] = [];
   let found = 0;
   let processed = 0;
   for (; processed < n && found < env.numToFind; processed++) {
@@ -117,8 +121,9 @@ function referenceBestNode(env: PlacementEnv, demand: ScoredDemand, view: Return
     };
     const score = sum(env.scorers.nodeWithoutInterference) + sum(env.scorers.nodeWithInterference);
     if (best === null || score > best.score) best = { nodeIdx: i, score };
+    feasible.push({ nodeIdx: i, score });
   }
-  return { best, cursor: (start + processed) % n };
+  return { best, feasible, cursor: (start + processed) % n };
 }
 
 describe('node selection', () => {
@@ -171,5 +176,50 @@ describe('node selection', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  describe('with a model that estimates per co-runner (no aggregate path, no bounds: the learned head)', () => {
+    const head = learnedInterference();
+    const headDeps: EngineDeps = { predictor: null as never, interference: head, random: null as never };
+    // The statistical model behind the list-only interface: the learned head is one, this checks the ranking alone.
+    const listOnly: EngineDeps = {
+      predictor: null as never,
+      interference: { version: null, estimate: (c, n, co) => model.estimate(c, n, co) },
+      random: null as never,
+    };
+
+    it('without a shortlist, picks exactly what the straightforward selection picks', () => {
+      for (const d of [headDeps, listOnly]) {
+        fc.assert(
+          fc.property(caseArb, (c) => {
+            const a = setUp(c, d, 0);
+            const b = setUp(c, d);
+            const fast = bestNode(a.env, a.demand, a.view, a.skip);
+            const ref = referenceBestNode(b.env, b.demand, b.view, b.skip);
+            expect(fast === null ? null : { nodeIdx: fast.nodeIdx, score: fast.score }).toEqual(ref.best);
+            expect(a.env.cursor).toBe(ref.cursor);
+          }),
+          { numRuns: 200 },
+        );
+      }
+    });
+
+    it('with a shortlist, places whenever some node is within the QoS limit, on one of them, never above the best', () => {
+      fc.assert(
+        fc.property(caseArb, fc.integer({ min: 1, max: 4 }), (c, shortlist) => {
+          const a = setUp(c, headDeps, shortlist);
+          const b = setUp(c, headDeps);
+          const fast = bestNode(a.env, a.demand, a.view, a.skip);
+          const ref = referenceBestNode(b.env, b.demand, b.view, b.skip);
+          expect(fast === null).toBe(ref.best === null);
+          if (fast === null || ref.best === null) return;
+          expect(ref.feasible).toContainEqual({ nodeIdx: fast.nodeIdx, score: fast.score });
+          expect(fast.score).toBeLessThanOrEqual(ref.best.score);
+          // A shortlist as long as the feasible set is no shortlist.
+          if (shortlist >= ref.feasible.length) expect(fast.score).toBe(ref.best.score);
+        }),
+        { numRuns: 300 },
+      );
+    });
   });
 });

@@ -1,7 +1,6 @@
 /** The clearing round in a worker thread gives the inline plan, keeps the model version, and fails a round cleanly. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { INTERFERENCE_FEATURE_NAMES } from '../../src/features/interference.js';
 import {
   StatisticalInterferenceModel,
   StatisticalPredictor,
@@ -10,14 +9,13 @@ import {
   type PredictorInput,
   type Snapshot,
 } from '../../src/market/index.js';
-import { DenseStack } from '../../src/model/dense.js';
-import { TfjsInterferenceModel } from '../../src/model/interference.js';
 import { bindMarketEngine } from '../../src/scheduler/marketEngine.js';
 import { inlineRoundRunner } from '../../src/scheduler/roundRunner.js';
 import { WorkerRoundRunner } from '../../src/scheduler/workerRoundRunner.js';
 import type { PredictionModels } from '../../src/service/context.js';
 import { webProfile, smallNodes } from '../helpers/fixtures.js';
 import { call, loopFor, useTestService } from '../helpers/service.js';
+import { learnedInterference } from '../helpers/learnedHead.js';
 import { NOW, bid, instance, node, profile, snapshot } from '../market/builders.js';
 
 /** A statistical predictor that reports a model version, standing in for a learned one. */
@@ -27,19 +25,6 @@ class VersionedPredictor implements Predictor {
   predict(inputs: readonly PredictorInput[]): Prediction[] {
     return this.inner.predict(inputs).map((p) => ({ ...p, modelVersion: this.version }));
   }
-}
-
-/** A small learned-style interference head with fixed weights (features→4→2 quantiles), plain JS like a loaded model's. */
-function learnedInterference(): TfjsInterferenceModel {
-  const width = INTERFERENCE_FEATURE_NAMES.length;
-  const hidden = 4;
-  const kernel1 = Float32Array.from({ length: width * hidden }, (_, i) => Math.sin(i + 1) / 4);
-  const kernel2 = Float32Array.from({ length: hidden * 2 }, (_, i) => 0.05 * (i + 1));
-  const head = DenseStack.fromLayers([
-    { kernel: kernel1, bias: new Float32Array(hidden), inputs: width, units: hidden, activation: 'relu' },
-    { kernel: kernel2, bias: Float32Array.of(0.01, 0.05), inputs: hidden, units: 2, activation: 'linear' },
-  ]);
-  return new TfjsInterferenceModel('v-test', head, { mean: new Array(width).fill(0), std: new Array(width).fill(1) });
 }
 
 /** Running instances with feedback, one past its notice deadline, live and expired bids, on a crowded cluster. */
