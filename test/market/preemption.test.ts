@@ -151,7 +151,8 @@ describe('re-scheduling', () => {
         instances: [instance('noisy', 'n1', { profile: noisy }), instance('q1', 'n1'), instance('q2', 'n1'), instance('q3', 'n1')],
       }),
       deps(),
-      { interferenceThreshold: 0.1 },
+      // At the default QoS limit (1.15) n2 is not within the limit for the noisy instance either: nowhere to move it.
+      { interferenceThreshold: 0.1, qosSlowdownLimit: 1.2 },
     );
     const p = plan.preemptions.find((x) => x.instanceId === 'noisy');
     expect(p).toMatchObject({ reason: 'interference', moveToNodeId: 'n2' });

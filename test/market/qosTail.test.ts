@@ -24,6 +24,8 @@ class CountingTail implements InterferenceModel {
 const deps = (): EngineDeps => ({ predictor: new StatisticalPredictor(), interference: new CountingTail(), random: seededRandom(1) });
 const small = profile({ cpu: { avg: 0.5, peak: 1 }, memory: { avg: 256, peak: 512 }, network: { avg: 1, peak: 2 } });
 const big = { cpu: 64, memory: 262_144, network: 25_000 };
+/** The limit the cases below are built around (the tails step by 0.1 per resident). */
+const qosSlowdownLimit = 1.2;
 
 describe('the QoS limit on a model tail', () => {
   it('places on a node only while the predicted tail of everyone there stays under the limit', () => {
@@ -35,7 +37,7 @@ describe('the QoS limit on a model tail', () => {
         bids: [bid('x', { profile: small, price: 1 })],
       }),
       deps(),
-      { weights: { packing: 5 } }, // packing alone would pick the crowded node
+      { qosSlowdownLimit, weights: { packing: 5 } }, // packing alone would pick the crowded node
     );
     expect(plan.placements.map((p) => p.nodeIds)).toEqual([['quiet']]);
   });
@@ -54,6 +56,7 @@ describe('the QoS limit on a model tail', () => {
         ],
       }),
       deps(),
+      { qosSlowdownLimit },
     );
     const moved = plan.preemptions.filter((p) => p.reason === 'interference');
     expect(moved.map((p) => p.instanceId)).toEqual(['h1', 'h2']);
