@@ -18,11 +18,7 @@ import type { InterferenceModel } from '../src/market/index.js';
 import { loadVersion } from '../src/model/loaded-version.js';
 import { readActivePointer } from '../src/model/registry.js';
 import { engineScenario } from './engineScenario.js';
-
-function option(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-}
+import { flag, option } from './args.js';
 
 /** The interference model Parley runs with: the statistical one, or the active version's learned head. */
 async function interferenceFor(kind: string, modelsDir: string): Promise<{ model: InterferenceModel; version: string | null }> {
@@ -33,14 +29,6 @@ async function interferenceFor(kind: string, modelsDir: string): Promise<{ model
   const loaded = await loadVersion(modelsDir, version);
   if (loaded.interference.version === null) throw new Error(`model ${version} does not serve its interference head`);
   return { model: loaded.interference, version };
-}
-
-function flag(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} needs a non-negative number`);
-  return v;
 }
 
 /** Ratio of marginal costs, or null when the baseline's marginal cost is within noise of zero (no meaningful ratio). */

@@ -32,13 +32,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Options, type RequestData, type Result } from 'autocannon';
 import postgres from 'postgres';
+import { option } from './args.js';
 
 const ADMIN = `bench-operator-${randomBytes(8).toString('hex')}`;
-
-function option(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-}
 
 interface Target {
   port: number;

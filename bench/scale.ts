@@ -20,11 +20,7 @@ import {
 import { loadScenario } from '../src/sim/scenario.js';
 import { loadTraceLibrary } from '../src/sim/traceLibrary.js';
 import { scaleSnapshot } from './scaleSnapshot.js';
-
-function option(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-}
+import { option } from './args.js';
 
 function positiveInt(text: string, name: string): number {
   const v = Number(text);
