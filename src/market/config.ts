@@ -89,8 +89,8 @@ export const engineConfigSchema = z
     /**
      * With an interference model that predicts per co-runner (the learned head: no aggregate path, no cheap bound),
      * placement estimates at most this many nodes that pass the QoS limit, taken best first by the score with the
-     * statistical model's cheap slowdown bound in place of the learned estimate; 0 = estimate every node found (exact, O(nodes ×
-     * co-runners) network passes per instance placed).
+     * statistical model's cheap slowdown bound in place of the learned estimate; 0 = estimate every node found
+     * (exact, O(nodes × co-runners) network passes per instance placed).
      */
     interferenceShortlist: z.number().int().min(0),
   })

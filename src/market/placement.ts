@@ -165,8 +165,8 @@ export function bestNode(
   // when even the best interference terms (bounded by the model) cannot lift it above the best. A model with bounds
   // is visited in scan order. A model without them (the learned head, which costs a network pass per co-runner) is
   // visited best first by the score with the statistical model's cheap slowdown bound in place of the estimate
-  // (scanBound holds that score), and
-  // after `shortlist` nodes within the QoS limit the scan stops: the best of those, not of every node found.
+  // (scanBound holds that score), and after `shortlist` nodes within the QoS limit the scan stops: the best of those,
+  // not of every node found.
   const ranked = !bounded && model.estimateLoad === undefined;
   if (ranked) {
     proxyModel.slowdownLowerBounds(m, nodes, loads, idx, found, scanBound);

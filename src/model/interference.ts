@@ -132,7 +132,11 @@ export class TfjsInterferenceModel implements InterferenceModel {
     return { version: this.version, layers: this.head.toLayers(), normalization: this.normalization };
   }
 
-  /** Slowdown quantiles of `own` on `node` when the node's total demand, own included, is `total`. */
+  /**
+   * Slowdown quantiles of `own` on `node` when the node's total demand, own included, is `total`, by the plain
+   * forward pass: the reference offline evaluation uses. Serving computes the same network in two parts (`fromParts`),
+   * equal up to float32 rounding (test/model/interferenceHead.test.ts).
+   */
   quantiles(own: DemandQuantiles, node: NodeCapacity, total: DemandSums): SlowdownQuantiles {
     interferenceFeaturesFromSums(own, node, total, this.row, 0);
     applyNormalization(this.row, this.normalization);
@@ -210,8 +214,7 @@ export class TfjsInterferenceModel implements InterferenceModel {
   /**
    * The node's tail (highest upper-quantile slowdown of anyone, everyone there) and, for each resident r, an upper
    * bound on the median slowdown it adds to the rest: Σ_{j≠r} (median_j with everyone − 1). It holds because what r
-   * adds to j is median_j with r minus median_j without r, and a median slowdown is never below 1. The per-resident
-   * answers are the ones `estimate` asks for as "after" (remembered), so the estimates that follow reuse them.
+   * adds to j is median_j with r minus median_j without r, and a median slowdown is never below 1.
    */
   residentBounds(views: readonly DemandView[], node: NodeCapacity, out: Float64Array): number {
     const demands = views.map(demandOf);
@@ -247,7 +250,6 @@ export class TfjsInterferenceModel implements InterferenceModel {
     });
     return { candidateSlowdown: mine.median, addedSlowdown, tailSlowdown: tail, components: components(own, node, co) };
   }
-
 }
 
 /**
