@@ -32,7 +32,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Options, type RequestData, type Result } from 'autocannon';
 import postgres from 'postgres';
-import { option } from './args.js';
+import { flag, option } from './args.js';
 
 const ADMIN = `bench-operator-${randomBytes(8).toString('hex')}`;
 
@@ -501,15 +501,15 @@ async function measureParley(driver: 'pglite' | 'postgres', provision: Provision
 export async function main(args: string[]): Promise<void> {
   const json = args.includes('--json');
   const opts: Opts = {
-    duration: Number(option(args, 'duration', '10')),
-    connections: Number(option(args, 'connections', '10')),
-    rate: Number(option(args, 'rate', '200')),
-    warmup: Number(option(args, 'warmup', '3')),
-    clients: Number(option(args, 'clients', '4')),
-    instances: Number(option(args, 'instances', '1200')),
-    samples: Number(option(args, 'samples', '60')),
-    backgroundFeedback: Number(option(args, 'background-feedback', '20')),
-    backgroundBids: Number(option(args, 'background-bids', '2')),
+    duration: flag(args, 'duration', 10),
+    connections: flag(args, 'connections', 10),
+    rate: flag(args, 'rate', 200),
+    warmup: flag(args, 'warmup', 3),
+    clients: flag(args, 'clients', 4),
+    instances: flag(args, 'instances', 1200),
+    samples: flag(args, 'samples', 60),
+    backgroundFeedback: flag(args, 'background-feedback', 20),
+    backgroundBids: flag(args, 'background-bids', 2),
     uncached: args.includes('--uncached'),
     lines: option(args, 'lines', 'status,bids').split(','),
   };

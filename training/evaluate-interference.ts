@@ -8,7 +8,7 @@
  * gets a higher predicted upper quantile than a non-violating one).
  */
 import { parseArgs } from 'node:util';
-import { addToSums, sumsOf } from '../src/features/interference.js';
+import { nodeTotal } from '../src/features/interference.js';
 import { loadVersion } from '../src/model/loaded-version.js';
 import { readActivePointer } from '../src/model/registry.js';
 import { readObservations } from './fit-interference.js';
@@ -41,9 +41,7 @@ async function main(): Promise<void> {
   const bins = new Map<number, { n: number; covered: number }>();
   const scored: { upper: number; violated: boolean }[] = [];
   for (const o of observations) {
-    const total = sumsOf(o.coRunners);
-    addToSums(total, o.own, 1);
-    const q = head.quantiles(o.own, { id: 'node', ...o.node }, total);
+    const q = head.quantiles(o.own, { id: 'node', ...o.node }, nodeTotal(o.own, o.coRunners));
     absError += Math.abs(q.median - o.slowdown);
     squared += (q.median - o.slowdown) ** 2;
     baselineAbs += Math.abs(1 - o.slowdown);

@@ -31,10 +31,8 @@ export const INTERFERENCE_QUANTILES: readonly number[] = [0.5, 0.9];
 export interface DemandSums {
   count: number;
   cpuMean: number;
-  cpuP95: number;
   memoryMean: number;
   networkMean: number;
-  networkP95: number;
   /**
    * Σ cpu mean (cores) × declared GiB per declared core: CPU activity weighted by how much memory each unit of it
    * works on, a proxy for the memory traffic the workloads generate together.
@@ -43,7 +41,7 @@ export interface DemandSums {
 }
 
 export function emptySums(): DemandSums {
-  return { count: 0, cpuMean: 0, cpuP95: 0, memoryMean: 0, networkMean: 0, networkP95: 0, memoryTraffic: 0 };
+  return { count: 0, cpuMean: 0, memoryMean: 0, networkMean: 0, memoryTraffic: 0 };
 }
 
 const MIB_PER_GIB = 1024;
@@ -61,10 +59,8 @@ function declaredGibPerCore(d: DemandQuantiles): number {
 export function addToSums(sums: DemandSums, d: DemandQuantiles, sign: 1 | -1): void {
   sums.count += sign;
   sums.cpuMean += sign * d.cpu.mean;
-  sums.cpuP95 += sign * d.cpu.p95;
   sums.memoryMean += sign * d.memory.mean;
   sums.networkMean += sign * d.network.mean;
-  sums.networkP95 += sign * d.network.p95;
   sums.memoryTraffic += sign * Math.max(0, d.cpu.mean) * declaredGibPerCore(d);
 }
 
@@ -72,6 +68,13 @@ export function sumsOf(demands: readonly DemandQuantiles[]): DemandSums {
   const sums = emptySums();
   for (const d of demands) addToSums(sums, d, 1);
   return sums;
+}
+
+/** The node's total demand with `own` among `coRunners`: what the features call `total`. */
+export function nodeTotal(own: DemandQuantiles, coRunners: readonly DemandQuantiles[]): DemandSums {
+  const total = sumsOf(coRunners);
+  addToSums(total, own, 1);
+  return total;
 }
 
 /**
@@ -160,9 +163,7 @@ export function interferenceFeaturesInto(
   out: Float32Array,
   offset: number,
 ): void {
-  const total = sumsOf(coRunners);
-  addToSums(total, own, 1);
-  interferenceFeaturesFromSums(own, node, total, out, offset);
+  interferenceFeaturesFromSums(own, node, nodeTotal(own, coRunners), out, offset);
 }
 
 /**

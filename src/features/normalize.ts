@@ -32,6 +32,11 @@ export function fitNormalization(matrix: Float32Array, width: number): Normaliza
   return { mean, std };
 }
 
+/** Normalizes features from … to − 1 of one row in place (the columns of the same indices in `stats`). */
+export function normalizeRange(row: Float32Array, stats: NormalizationStats, from: number, to: number): void {
+  for (let i = from; i < to; i++) row[i] = (row[i]! - stats.mean[i]!) / stats.std[i]!;
+}
+
 /** Normalizes `matrix` in place with saved statistics. */
 export function applyNormalization(matrix: Float32Array, stats: NormalizationStats): Float32Array {
   const width = stats.mean.length;

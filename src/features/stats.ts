@@ -92,10 +92,13 @@ let scratch = new Float64Array(512);
  * among the values (never produced by the trace readers or accepted feedback) falls back to the sort.
  */
 export function rangeQuantile(values: ArrayLike<number>, from: number, to: number, q: number): number {
-  const out = [Number.NaN];
-  rangeQuantilesInto(values, from, to, [q], out, 0);
-  return out[0]!;
+  oneQ[0] = q;
+  rangeQuantilesInto(values, from, to, oneQ, oneOut, 0);
+  return oneOut[0]!;
 }
+/** The one-element arguments of `rangeQuantile`, reused (the functions here are synchronous). */
+const oneQ = [0];
+const oneOut = [Number.NaN];
 
 /**
  * Several quantiles of values[from, to) at once (`qs` ascending), written to out[offset…], each with the bits of

@@ -90,15 +90,9 @@ export class DenseStack {
    */
   firstLayerPart(row: Float32Array, from: number, to: number, withBias: boolean, out: Float32Array): Float32Array {
     const layer = this.layers[0]!;
-    const { kernel, units } = layer;
     if (withBias) out.set(layer.bias);
     else out.fill(0);
-    for (let i = from; i < to; i++) {
-      const xi = row[i]!;
-      if (xi === 0) continue;
-      const base = i * units;
-      for (let j = 0; j < units; j++) out[j]! += xi * kernel[base + j]!;
-    }
+    accumulate(layer, row, from, to, out);
     return out;
   }
 
@@ -109,18 +103,23 @@ export class DenseStack {
     for (let l = 1; l < this.layers.length; l++) {
       const layer = this.layers[l]!;
       const y = this.scratch[l]!;
-      const { kernel, units } = layer;
       y.set(layer.bias);
-      for (let i = 0; i < layer.inputs; i++) {
-        const xi = x[i]!;
-        if (xi === 0) continue;
-        const base = i * units;
-        for (let j = 0; j < units; j++) y[j]! += xi * kernel[base + j]!;
-      }
+      accumulate(layer, x, 0, layer.inputs, y);
       activate(layer.activation, y);
       x = y;
     }
     return x;
+  }
+}
+
+/** out += Σ_{from ≤ i < to} x[i] · kernel[i, ·] (row-major [inputs, units]). */
+function accumulate(layer: DenseLayer, x: Float32Array, from: number, to: number, out: Float32Array): void {
+  const { kernel, units } = layer;
+  for (let i = from; i < to; i++) {
+    const xi = x[i]!;
+    if (xi === 0) continue;
+    const base = i * units;
+    for (let j = 0; j < units; j++) out[j]! += xi * kernel[base + j]!;
   }
 }
 

@@ -4,13 +4,14 @@ import {
   OWN_FEATURES,
   addToSums,
   interferenceFeaturesFromSums,
+  nodeTotal,
   ownFeaturesInto,
   totalFeaturesInto,
   sumsOf,
   type DemandQuantiles,
   type DemandSums,
 } from '../features/interference.js';
-import { applyNormalization, type NormalizationStats } from '../features/normalize.js';
+import { applyNormalization, normalizeRange, type NormalizationStats } from '../features/normalize.js';
 import type {
   DemandView,
   InterferenceComponents,
@@ -34,8 +35,8 @@ const OUTPUTS = INTERFERENCE_QUANTILES.length;
 /** Components are reported on these scales (fractions of capacity): below `low` they are 0, above `high` 1. */
 const CONTENTION_RANGE = { low: 0.8, high: 1.2 } as const;
 
-/** What the features of one workload read: node capacity (3), own demand and declaration (5), the totals (7). */
-const MEMO_KEY = 15;
+/** What the features of one workload read: node capacity (3), own demand and declaration (5), the totals (5). */
+const MEMO_KEY = 13;
 /** The part of the key the own features read (node capacity and own demand): the first OWN_KEY entries. */
 const OWN_KEY = 8;
 
@@ -58,11 +59,9 @@ function memoKey(out: Float64Array, own: DemandQuantiles, node: NodeCapacity, to
   out[7] = own.declared.memory;
   out[8] = total.count;
   out[9] = total.cpuMean;
-  out[10] = total.cpuP95;
-  out[11] = total.memoryMean;
-  out[12] = total.networkMean;
-  out[13] = total.networkP95;
-  out[14] = total.memoryTraffic;
+  out[10] = total.memoryMean;
+  out[11] = total.networkMean;
+  out[12] = total.memoryTraffic;
 }
 
 function sameKey(keys: Float64Array, offset: number, key: Float64Array, length: number): boolean {
@@ -146,20 +145,15 @@ export class TfjsInterferenceModel implements InterferenceModel {
   /** The first layer's part from the own features of `own` on `node` (bias included), into `out`. */
   private ownPart(own: DemandQuantiles, node: NodeCapacity, out: Float32Array): Float32Array {
     ownFeaturesInto(own, node, this.row, 0);
-    this.normalize(0, OWN_FEATURES);
+    normalizeRange(this.row, this.normalization, 0, OWN_FEATURES);
     return this.head.firstLayerPart(this.row, 0, OWN_FEATURES, true, out);
   }
 
   /** The first layer's part from the node's totals, into `out`. */
   private totalPart(total: DemandSums, node: NodeCapacity, out: Float32Array): Float32Array {
     totalFeaturesInto(total, node, this.row, OWN_FEATURES);
-    this.normalize(OWN_FEATURES, WIDTH);
+    normalizeRange(this.row, this.normalization, OWN_FEATURES, WIDTH);
     return this.head.firstLayerPart(this.row, OWN_FEATURES, WIDTH, false, out);
-  }
-
-  private normalize(from: number, to: number): void {
-    const { mean, std } = this.normalization;
-    for (let i = from; i < to; i++) this.row[i] = (this.row[i]! - mean[i]!) / std[i]!;
   }
 
   /** Quantiles from the two parts of the first layer's pre-activation. */
@@ -206,9 +200,7 @@ export class TfjsInterferenceModel implements InterferenceModel {
 
   /** Median slowdown (≥ 1) of `own` next to `co` on `node`. */
   slowdown(own: DemandQuantiles, node: NodeCapacity, co: readonly DemandQuantiles[]): number {
-    const total = sumsOf(co);
-    addToSums(total, own, 1);
-    return this.quantiles(own, node, total).median;
+    return this.quantiles(own, node, nodeTotal(own, co)).median;
   }
 
   /**
