@@ -4,7 +4,7 @@
  */
 import { defaultEngineConfig, type EngineConfig } from '../market/index.js';
 import { generateWorkloads, type TraceLibrary } from './bidStream.js';
-import type { PolicyMetrics } from './metrics.js';
+import { offeredValue, type OfferedValue, type PolicyMetrics } from './metrics.js';
 import { fifoPolicy } from './policies/fifo.js';
 import { kubeLikePolicy, parleyPolicy, statisticalModels, type ParleyModels } from './policies/enginePolicies.js';
 import type { Policy, PolicyName } from './policies/policy.js';
@@ -12,7 +12,7 @@ import { POLICY_NAMES } from './policies/policy.js';
 import { postedPrice } from './policies/postedPrice.js';
 import { priceOnlyPolicy } from './policies/priceOnly.js';
 import type { Scenario } from './scenario.js';
-import { simulate, type SimulationOptions } from './simulator.js';
+import { runEnd, simulate, type SimulationOptions } from './simulator.js';
 import { evaluateTargets, type TargetCheck } from './targets.js';
 import { probeIds, shadingGain, type ShadingResult } from './truthfulness.js';
 import type { InterferenceObservation } from './interferenceFeedback.js';
@@ -43,6 +43,8 @@ export interface ExperimentResult {
   durationHours: number;
   nodes: number;
   workloads: number;
+  /** The value the stream offers within the run (metrics.ts): the scale to read every policy's welfare against. */
+  offeredValue: OfferedValue;
   policies: Partial<Record<PolicyName, PolicyMetrics>>;
   targets: TargetCheck[];
   truthfulness: ShadingResult[];
@@ -115,8 +117,10 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
     durationHours: scenario.durationHours,
     nodes: scenario.nodes.reduce((s, g) => s + g.count, 0),
     workloads: workloads.length,
+    offeredValue: offeredValue(workloads, runEnd(scenario)),
     targets: evaluateTargets(policies),
     truthfulness,
     notes,
   };
 }
+

@@ -1,7 +1,8 @@
 /**
  * What a run measures, accumulated step by step by the simulator and summarized once at the end.
  *
- * - welfare: true value of retained work (see simulator.ts for when value is banked or lost);
+ * - welfare: true value of retained work (see simulator.ts for when value is banked or lost), in all and per priority
+ *   class; `offeredValue` is what the stream offers within the run, the scale to read welfare against;
  * - revenue: Σ price × hours run; fees: Σ penalty fees credited to clients (netRevenue = revenue − fees);
  * - utilization: time-averaged Σ reserved (the policy's own per-instance reservation) and Σ consumed (true usage,
  *   capped at capacity) over the cluster's capacity, per resource; `usedUtilization` is the CPU figure;
@@ -13,6 +14,7 @@
  * - starvation: the longest wait (placement, give-up or end of run) of a bid priced at or above the reserve.
  */
 import { PRIORITY_CLASSES, type PriorityClass, type Resource } from '../market/types.js';
+import type { Workload } from './workload.js';
 
 export const HOURS_PER_MONTH = 730;
 export const SPOT_ADVISOR_BUCKETS = ['<5%', '5-10%', '10-15%', '15-20%', '>20%'] as const;
@@ -43,10 +45,36 @@ export interface ClassInterruptions {
   bucket: SpotAdvisorBucket;
 }
 
+/**
+ * The value of the work a stream offers within a run: per workload, its value per hour × the hours of standalone work
+ * that fit between its arrival and the end of the run (min(runtime, end − arrival)). A policy that starts every
+ * workload on arrival and never slows or stops it earns exactly this. It is not a strict ceiling: a host faster than
+ * the reference (the simulator's per-node speed factor) or a step faster than alone (run-to-run noise) does a little
+ * more work per hour, so a workload can earn slightly more than its share.
+ */
+export interface OfferedValue {
+  total: number;
+  byClass: Record<PriorityClass, number>;
+}
+
+export function offeredValue(workloads: readonly Workload[], endMs: number): OfferedValue {
+  const byClass = perClass(() => 0);
+  let total = 0;
+  for (const w of workloads) {
+    const hours = Math.max(0, Math.min(w.runtimeSeconds, (endMs - w.submittedAt) / 1000)) / 3600;
+    const value = w.valuePerHour * hours;
+    byClass[w.priority] += value;
+    total += value;
+  }
+  return { total, byClass };
+}
+
 export interface PolicyMetrics {
   policy: string;
   predictor: string;
   welfare: number;
+  /** Welfare by the workloads' priority class (sums to `welfare`). */
+  welfareByClass: Record<PriorityClass, number>;
   /** Value lost to abrupt stops (work since the last checkpoint) and to QoS-violating hours of latency-sensitive work. */
   lostValue: number;
   revenue: number;
@@ -105,6 +133,13 @@ export class MetricsRecorder {
   private readonly usedHours = zeroResources();
   private capacityHours = zeroResources();
   private readonly classes = perClass(() => ({ interruptions: 0, byReason: {} as Record<string, number>, moves: 0, instanceHours: 0 }));
+  private readonly welfareByClass = perClass(() => 0);
+
+  /** Retained value of a workload of class `priority` (the only way welfare grows). */
+  bank(priority: PriorityClass, value: number): void {
+    this.welfare += value;
+    this.welfareByClass[priority] += value;
+  }
 
   addCapacity(capacity: PerResource, hours: number): void {
     for (const r of ['cpu', 'memory', 'network'] as const) this.capacityHours[r] += capacity[r] * hours;
@@ -156,6 +191,7 @@ export class MetricsRecorder {
       policy,
       predictor,
       welfare: this.welfare,
+      welfareByClass: { ...this.welfareByClass },
       lostValue: this.lostValue,
       revenue: this.revenue,
       feesPaid: this.feesPaid,

@@ -90,6 +90,16 @@ interface LiveInstance {
 
 type SimEvent = (TimedEvent<'arrival'> & { workload: Workload }) | (TimedEvent<'tick'> & { step: number });
 
+/** Number of clock steps of a run: the scenario's hours in whole steps. */
+export function runSteps(scenario: Pick<Scenario, 'durationHours' | 'stepSeconds'>): number {
+  return Math.round((scenario.durationHours * 3600) / scenario.stepSeconds);
+}
+
+/** When a run's last step ends: what the run's welfare is counted up to. */
+export function runEnd(scenario: Pick<Scenario, 'startAt' | 'durationHours' | 'stepSeconds'>): number {
+  return scenario.startAt + runSteps(scenario) * scenario.stepSeconds * 1000;
+}
+
 export function simulate(scenario: Scenario, workloads: readonly Workload[], policy: Policy, options: SimulationOptions): SimulationResult {
   return new Simulation(scenario, workloads, policy, options).run();
 }
@@ -120,7 +130,7 @@ class Simulation {
   run(): SimulationResult {
     const queue = new EventQueue<SimEvent['kind'], SimEvent>();
     for (const workload of this.workloads) queue.push({ at: workload.submittedAt, kind: 'arrival', rank: 0, workload });
-    const steps = Math.round((this.scenario.durationHours * 3600) / this.scenario.stepSeconds);
+    const steps = runSteps(this.scenario);
     for (let step = 0; step < steps; step++) {
       queue.push({ at: this.scenario.startAt + step * this.stepMs, kind: 'tick', rank: 1, step });
     }
@@ -128,7 +138,7 @@ class Simulation {
       if (event.kind === 'arrival') this.arrive(event.workload);
       else this.tick(event.at, event.step);
     }
-    this.finish(this.scenario.startAt + steps * this.stepMs);
+    this.finish(runEnd(this.scenario));
     const outcomes = new Map<string, WorkloadOutcome>();
     for (const [id, work] of this.works) outcomes.set(id, work.outcome);
     return { metrics: this.metrics.summarize(this.policy.name, this.policy.predictor), outcomes };
@@ -278,7 +288,7 @@ class Simulation {
   }
 
   private bank(live: LiveInstance): void {
-    this.metrics.welfare += live.valueSinceCheckpoint;
+    this.metrics.bank(live.work.workload.priority, live.valueSinceCheckpoint);
     live.work.outcome.value += live.valueSinceCheckpoint;
     live.valueSinceCheckpoint = 0;
     live.workSinceCheckpoint = 0;

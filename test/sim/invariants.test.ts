@@ -19,6 +19,12 @@ describe('simulation invariants (any seed)', () => {
         const offered = workloads.reduce((s, w) => s + (w.valuePerHour * w.runtimeSeconds) / 3600, 0);
         expect(metrics.welfare).toBeLessThanOrEqual(offered + 1e-9);
         expect(metrics.welfare).toBeGreaterThanOrEqual(0);
+        const byClass = Object.values(metrics.welfareByClass);
+        expect(byClass.reduce((a, b) => a + b, 0)).toBeCloseTo(metrics.welfare, 9);
+        for (const c of ['low', 'normal', 'high', 'critical'] as const) {
+          const classOffer = workloads.filter((w) => w.priority === c).reduce((s, w) => s + (w.valuePerHour * w.runtimeSeconds) / 3600, 0);
+          expect(metrics.welfareByClass[c]).toBeLessThanOrEqual(classOffer + 1e-9);
+        }
         for (const r of ['cpu', 'memory', 'network'] as const) {
           expect(metrics.usedUtilizationByResource[r]).toBeLessThanOrEqual(1 + 1e-9);
         }

@@ -37,10 +37,12 @@ describe('the report', () => {
   it('writes tables, targets, charts and the JSON result', () => {
     const result = runExperiment(smallScenario({ durationHours: 2 }), syntheticLibrary(), { truthfulnessHours: 1 });
     const md = renderMarkdown(result, { command: 'npm run simulate' });
-    for (const heading of ['## Summary', '## Targets', '## Interruptions per instance-month', '## Contracts', '## Truthfulness']) {
+    for (const heading of ['## Summary', '## Targets', '## Welfare against the value offered', '## Interruptions per instance-month', '## Contracts', '## Truthfulness']) {
       expect(md).toContain(heading);
     }
     for (const policy of ['parley', 'parleyStatistical', 'priceOnly', 'kubeLike', 'fifo']) expect(md).toContain(`| ${policy} |`);
+    expect(md).toContain(`| offered | ${result.offeredValue.total.toFixed(1)} |`);
+    expect(result.offeredValue.total).toBeGreaterThan(0);
     expect(result.truthfulness.map((t) => t.rule)).toEqual(['uniform', 'pay-as-bid', 'uniform (price-only auction)']);
     const dir = mkdtempSync(join(tmpdir(), 'sim-report-'));
     writeReport(dir, result, { command: 'npm run simulate' });

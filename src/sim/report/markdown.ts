@@ -112,6 +112,7 @@ export function renderMarkdown(result: ExperimentResult, context: { command: str
       '',
     );
   }
+  out.push(...offeredValueSection(result, rows));
   out.push('## Utilization per resource (reserved / used)', '');
   out.push(
     table(
@@ -189,6 +190,42 @@ export function renderMarkdown(result: ExperimentResult, context: { command: str
     '',
   );
   return out.join('\n');
+}
+
+/**
+ * Welfare against the value the stream offers within the run (metrics.ts, `offeredValue`), in all and per class: how
+ * much of what could be earned each policy earned, and how much room a welfare target leaves.
+ */
+function offeredValueSection(result: ExperimentResult, rows: [PolicyName, PolicyMetrics][]): string[] {
+  const offered = result.offeredValue;
+  const share = (got: number, of: number) => (of > 0 ? pct(got / of) : '-');
+  const out = ['## Welfare against the value offered', ''];
+  const priceOnly = result.policies.priceOnly;
+  out.push(
+    `The stream offers ${fmt(offered.total, 1)} of value within the run (each workload's value per hour × the hours of ` +
+      `standalone work that fit between its arrival and the end: what a policy earns that starts everything on arrival ` +
+      `and never slows or stops it).` +
+      (priceOnly && priceOnly.welfare > 0
+        ? ` That is ${fmt(offered.total / priceOnly.welfare, 3)} × priceOnly's welfare; 1.2 × priceOnly is ` +
+          `${share(1.2 * priceOnly.welfare, offered.total)} of it.`
+        : ''),
+    '',
+  );
+  out.push(
+    table(
+      ['policy', 'all', ...PRIORITY_CLASSES],
+      [
+        ['offered', fmt(offered.total, 1), ...PRIORITY_CLASSES.map((c) => fmt(offered.byClass[c], 1))],
+        ...rows.map(([n, m]) => [
+          n,
+          `${fmt(m.welfare, 1)} (${share(m.welfare, offered.total)})`,
+          ...PRIORITY_CLASSES.map((c) => `${fmt(m.welfareByClass[c], 1)} (${share(m.welfareByClass[c], offered.byClass[c])})`),
+        ]),
+      ],
+    ),
+    '',
+  );
+  return out;
 }
 
 export function writeReport(dir: string, result: ExperimentResult, context: { command: string }): void {
