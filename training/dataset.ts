@@ -27,6 +27,11 @@ export interface Dataset {
   instanceIds: string[];
   /** Per instance (row = instance index), the features it has as a new bid: declared profile, no history. */
   profileOnly: Float32Array;
+  /**
+   * Per example, its features with the history cut to the last `shortHistoryHours[row % n]` hours (what a service
+   * keeping `historySamples` samples shows the model); empty unless the build asked for it (training does).
+   */
+  shortHistory: Float32Array;
   at: Float64Array;
   cpuCapacity: Float32Array;
   hasHistory: Uint8Array;
@@ -61,6 +66,18 @@ class Grow<T extends Float32Array | Float64Array | Int32Array | Uint8Array> {
 
 export interface BuildOptions extends ExampleOptions {
   onInstance?: (instance: TraceInstance, examples: number) => void;
+  /** Also build `shortHistory` features, example i with its last `shortHistoryHours[i % n]` hours of history. */
+  shortHistoryHours?: readonly number[];
+}
+
+/** The windows training shows as short histories: the service's 60 samples are 1 h of 1-minute or 5 h of 5-minute feedback. */
+export const SHORT_HISTORY_HOURS: readonly number[] = [1, 2, 5];
+
+/** The samples of a time-ordered history at or after `from`. */
+function historySince<T extends { at: number }>(history: readonly T[], from: number): readonly T[] {
+  let start = history.length;
+  while (start > 0 && history[start - 1]!.at >= from) start--;
+  return history.slice(start);
 }
 
 export async function buildDataset(instances: AsyncIterable<TraceInstance>, options: BuildOptions = {}): Promise<Dataset> {
@@ -77,6 +94,8 @@ export async function buildDataset(instances: AsyncIterable<TraceInstance>, opti
   const hasHistory = new Grow((n) => new Uint8Array(n), 1);
   // Features of each instance as a new bid (declared profile, no history), for training the no-history case.
   const profileOnly = new Grow((n) => new Float32Array(n), width);
+  const shortHours = options.shortHistoryHours ?? [];
+  const shortHistory = new Grow((n) => new Float32Array(n), width);
   const instanceIds: string[] = [];
   let firstAt = Number.POSITIVE_INFINITY;
   let lastAt = Number.NEGATIVE_INFINITY;
@@ -126,6 +145,12 @@ export async function buildDataset(instances: AsyncIterable<TraceInstance>, opti
         at.data[at.row()] = example.at;
         cpuCapacity.data[cpuCapacity.row()] = example.cpuCapacity;
         hasHistory.data[hasHistory.row()] = input.history.length > 0 ? 1 : 0;
+        if (shortHours.length > 0) {
+          // After the baselines: this window reuses the buffers `recent` lives in.
+          const hours = shortHours[(instance.length - 1) % shortHours.length]!;
+          const short = { profile: input.profile, history: historySince(input.history, example.at - hours * 3_600_000) };
+          extractFeaturesInto(short, shortHistory.data, shortHistory.row(), recentWindow(short.history, HISTORY_WINDOW_MS, windowBuffers));
+        }
       }
     }
     if (count > 0) {
@@ -146,6 +171,7 @@ export async function buildDataset(instances: AsyncIterable<TraceInstance>, opti
     instance: instance.done(),
     instanceIds,
     profileOnly: profileOnly.done(),
+    shortHistory: shortHistory.done(),
     at: at.done(),
     cpuCapacity: cpuCapacity.done(),
     hasHistory: hasHistory.done(),

@@ -1,12 +1,13 @@
 /**
  * `npm run evaluate -- --trace bitbrains:<path> [--model <version>] [--models-dir models] [--split both]
- *   [--stride-minutes 60] [--json] [--svg reports/evaluation.svg]`
+ *   [--stride-minutes 60] [--history-hours 24] [--json] [--svg reports/evaluation.svg]`
  *
  * Scores the active (or a named) model, every baseline and every calibrated baseline on a trace, with a temporal
  * split (the later 30 % of the days) and a split by instance (1 in 5 instances by hash). Rows the model was trained
  * on (its manifest lists the instances and the last training time) are excluded, so a model is never scored on its
  * training data. The baselines are calibrated as training calibrates the model (training/calibration.ts) on this
- * trace's validation rows; the model keeps the calibration it was trained with.
+ * trace's validation rows; the model keeps the calibration it was trained with. `--history-hours H` gives every example
+ * (and every baseline) only the last H hours of history, as a service keeping fewer samples would (same anchors).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
       'no-model': { type: 'boolean', default: false },
       split: { type: 'string', default: 'both' },
       'stride-minutes': { type: 'string', default: '60' },
+      'history-hours': { type: 'string' },
       json: { type: 'boolean', default: false },
       svg: { type: 'string', default: 'reports/evaluation.svg' },
     },
@@ -60,7 +62,11 @@ async function main(): Promise<void> {
     loaded = await loadVersion(values['models-dir'], version);
     log(`model ${version} (trained on ${String(loaded.manifest.data['trace'])}, split ${String(loaded.manifest.data['split'])})`);
   }
-  const dataset = await loadDataset(ref, Number(values['stride-minutes']), log);
+  const historyHours = values['history-hours'] === undefined ? undefined : Number(values['history-hours']);
+  if (historyHours !== undefined && !(historyHours >= 1 && historyHours <= 24)) {
+    throw new Error(`--history-hours must be a number of hours from 1 (one horizon) to 24, got "${values['history-hours']}"`);
+  }
+  const dataset = await loadDataset(ref, { strideMinutes: Number(values['stride-minutes']), ...(historyHours !== undefined ? { historyHours } : {}) }, log);
   const reports: EvaluationReport[] = [];
   for (const kind of splits) {
     const parts = splitDataset(dataset, kind);

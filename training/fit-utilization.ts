@@ -14,6 +14,13 @@ export interface FitOptions {
   seed: number;
   /** Share of fit examples also presented without history (as a new bid), so the model serves new bids too. */
   noHistoryShare: number;
+  /**
+   * Share of fit examples also presented with a short history (the dataset's `shortHistory` features, when it was
+   * built with them), so the model serves the histories a service keeps (`historySamples`) as well as 24 h ones.
+   * Off by default: it made predictions robust to the history's length on the traces, but in the simulator, whose
+   * instances carry 24 h of feedback, it cost QoS (docs/model-card.md, "History length at serving").
+   */
+  shortHistoryShare: number;
   /** Stop when validation loss has not improved for this many epochs. */
   patience: number;
   hidden: readonly number[];
@@ -27,6 +34,7 @@ export const DEFAULT_FIT: Omit<FitOptions, 'log'> = {
   learningRate: 2e-3,
   seed: 7,
   noHistoryShare: 0.2,
+  shortHistoryShare: 0,
   patience: 5,
   hidden: HIDDEN,
   loss: DEFAULT_LOSS,
@@ -70,12 +78,18 @@ export async function fitUtilization(dataset: Dataset, split: Split, options: Fi
   const random = mulberry32(options.seed);
   // Fit rows plus, for a share of them, the same target seen as a new bid (profile-only features).
   const extra = Int32Array.from([...split.fit].filter(() => random() < options.noHistoryShare));
-  const fitRows = Int32Array.from([...split.fit, ...extra]);
+  // Its own stream, so the no-history rows are the same with or without short histories.
+  const shortRandom = mulberry32(options.seed + 1);
+  const withShort = dataset.shortHistory.length > 0 ? options.shortHistoryShare : 0;
+  const short = Int32Array.from([...split.fit].filter(() => shortRandom() < withShort));
+  const fitRows = Int32Array.from([...split.fit, ...extra, ...short]);
   const fitX = gather(dataset.features, width, fitRows);
   extra.forEach((row, i) => {
     const instance = dataset.instance[row]!;
     fitX.set(dataset.profileOnly.subarray(instance * width, (instance + 1) * width), (split.fit.length + i) * width);
   });
+  const shortAt = split.fit.length + extra.length;
+  short.forEach((row, i) => fitX.set(dataset.shortHistory.subarray(row * width, (row + 1) * width), (shortAt + i) * width));
   const normalization = fitNormalization(fitX, width);
   const meanScale = RESOURCE_ORDER.map((_, r) => {
     let sum = 0;

@@ -7,10 +7,19 @@ async function* concat(trace: AsyncIterable<TraceInstance>, extra: readonly Trac
   yield* extra;
 }
 
+export interface LoadOptions {
+  /** Minutes between example anchors. */
+  strideMinutes: number;
+  /** History each example sees, in hours (default 24: what the features read; the service keeps `historySamples`). */
+  historyHours?: number;
+  /** Also build short-history features (dataset.ts, `shortHistory`) with these windows, in hours. */
+  shortHistoryHours?: readonly number[];
+}
+
 /** Streams a trace (then `extra` instances, e.g. stored feedback) into a dataset, logging progress every 50 instances. */
 export async function loadDataset(
   ref: TraceRef,
-  strideMinutes: number,
+  { strideMinutes, historyHours, shortHistoryHours }: LoadOptions,
   log: (line: string) => void,
   extra: readonly TraceInstance[] = [],
 ): Promise<Dataset> {
@@ -18,6 +27,8 @@ export async function loadDataset(
   let seen = 0;
   const dataset = await buildDataset(concat(readTrace(ref), extra), {
     strideMs: strideMinutes * 60_000,
+    ...(historyHours !== undefined ? { historyWindowMs: historyHours * 3_600_000 } : {}),
+    ...(shortHistoryHours ? { shortHistoryHours } : {}),
     onInstance: () => {
       seen += 1;
       if (seen % 50 === 0) log(`read ${seen} instances (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -1,6 +1,7 @@
 /**
  * `npm run train -- [--trace bitbrains:<path>] [--out models] [--split temporal|instance|development] [--epochs N]
- *   [--batch-size B] [--hidden 256,128] [--patience P] [--stride-minutes 10] [--interference-feedback file.jsonl]
+ *   [--batch-size B] [--hidden 256,128] [--patience P] [--stride-minutes 10] [--short-history-share 0]
+ *   [--interference-feedback file.jsonl]
  *   [--version name] [--register] [--from-db [--activate-if-better]]`
  *
  * Trains the utilization network and the interference head, calibrates the quantile heads (split-conformal at the
@@ -39,6 +40,7 @@ import { calibrate, calibrateBaselines } from './calibration.js';
 import { UtilizationNetwork } from '../src/model/utilization.js';
 import { fitInterference, readObservations, synthesizeObservations } from './fit-interference.js';
 import { loadDataset } from './load.js';
+import { SHORT_HISTORY_HOURS } from './dataset.js';
 import { mulberry32 } from './random.js';
 import { formatTable } from './report.js';
 import { SPLITS, splitDataset, type SplitKind } from './split.js';
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
       // An anchor every 10 minutes: on the 20-VM sample, more examples per VM than the former 30 helped memory p95 on
       // the development split (docs/model-card.md); the full month is trained at 60.
       'stride-minutes': { type: 'string', default: '10' },
+      'short-history-share': { type: 'string', default: String(DEFAULT_FIT.shortHistoryShare) },
       'interference-feedback': { type: 'string' },
       version: { type: 'string' },
       seed: { type: 'string', default: String(DEFAULT_FIT.seed) },
@@ -115,7 +118,10 @@ async function main(): Promise<void> {
       log(`feedback from ${database!.driver}: ${JSON.stringify(stored.description)}`);
     }
     const feedbackIds = new Set(stored?.instances.map((i) => i.id) ?? []);
-    const dataset = await loadDataset(ref, Number(values['stride-minutes']), log, stored?.instances ?? []);
+    const shortHistoryShare = Number(values['short-history-share']);
+    if (!(shortHistoryShare >= 0 && shortHistoryShare <= 1)) throw new Error(`--short-history-share must be from 0 to 1, got "${values['short-history-share']}"`);
+    const shortHistoryHours = shortHistoryShare > 0 ? SHORT_HISTORY_HOURS : [];
+    const dataset = await loadDataset(ref, { strideMinutes: Number(values['stride-minutes']), shortHistoryHours }, log, stored?.instances ?? []);
     const parts = splitDataset(dataset, split);
     log(`split ${split}: fit ${parts.fit.length}, validation ${parts.validation.length}, test ${parts.test.length} examples`);
     const seed = Number(values.seed);
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
       patience: Number(values.patience),
       hidden,
       seed,
+      shortHistoryShare,
       log,
     };
     const fitted = await fitUtilization(dataset, parts, fitOptions);
@@ -200,6 +207,8 @@ async function main(): Promise<void> {
       training: {
         backend,
         ...DEFAULT_FIT,
+        shortHistoryShare,
+        shortHistoryHours,
         batchSize: Number(values['batch-size']),
         patience: fitOptions.patience,
         hidden: fitOptions.hidden,

@@ -28,11 +28,17 @@ export interface ExampleOptions {
   /** A target needs at least this share of its grid slots present (traces have gaps). */
   minTargetCoverage?: number;
   declarationWindowMs?: number;
+  /**
+   * How far back an example's history reaches (default 24 h, what the features read): a shorter window scores (or
+   * trains) a predictor on the histories a service keeps (`historySamples`), with the same anchors and targets as
+   * long as it covers at least one horizon (the gap rule below already asks for a sample in the last horizon).
+   */
+  historyWindowMs?: number;
 }
 
 /**
  * Cuts an instance into examples: after its declaration window, every `strideMs` an anchor `t` with history
- * = samples in [t − 24 h, t) and target = samples in [t, t + 1 h). Anchors whose last history sample is more
+ * = samples in [t − 24 h (`historyWindowMs`), t) and target = samples in [t, t + 1 h). Anchors whose last history sample is more
  * than a horizon old (a gap) are skipped: serving would not call that "recent history".
  */
 export function* traceExamples(instance: TraceInstance, options: ExampleOptions = {}): Generator<TraceExample> {
@@ -42,12 +48,13 @@ export function* traceExamples(instance: TraceInstance, options: ExampleOptions 
   const slotsPerHorizon = HORIZON_MS / (instance.intervalSeconds * 1000);
   const minTarget = Math.max(1, Math.ceil(slotsPerHorizon * (options.minTargetCoverage ?? 0.5)));
   const profile = declareProfile(instance, options.declarationWindowMs ?? DECLARATION_WINDOW_MS);
+  const historyWindowMs = options.historyWindowMs ?? HISTORY_WINDOW_MS;
   // The last sample covers [lastAt, lastAt + interval): a horizon ending there is complete.
   const endAt = samples[samples.length - 1]!.at + instance.intervalSeconds * 1000;
   let historyStart = 0;
   let targetStart = 0;
   for (let t = samples[0]!.at + (options.declarationWindowMs ?? DECLARATION_WINDOW_MS); t + HORIZON_MS <= endAt; t += strideMs) {
-    while (historyStart < samples.length && samples[historyStart]!.at < t - HISTORY_WINDOW_MS) historyStart++;
+    while (historyStart < samples.length && samples[historyStart]!.at < t - historyWindowMs) historyStart++;
     while (targetStart < samples.length && samples[targetStart]!.at < t) targetStart++;
     let targetEnd = targetStart;
     while (targetEnd < samples.length && samples[targetEnd]!.at < t + HORIZON_MS) targetEnd++;

@@ -53,4 +53,17 @@ describe('traceExamples', () => {
     expect(hours).not.toContain(7);
     expect(hours).toContain(9);
   });
+
+  it('cuts the history to historyWindowMs and keeps the same anchors and targets', () => {
+    const trace = vm(3, (i) => i);
+    const full = [...traceExamples(trace)];
+    const short = [...traceExamples(trace, { historyWindowMs: 3_600_000 })];
+    expect(short.map((e) => e.at)).toEqual(full.map((e) => e.at));
+    for (const [i, e] of short.entries()) {
+      expect(e.input.history).toHaveLength(12);
+      expect(e.input.history[0]!.at).toBe(e.at - 3_600_000);
+      expect(e.input.history).toEqual(full[i]!.input.history.slice(-12));
+      expect(e.target).toEqual(full[i]!.target);
+    }
+  });
 });

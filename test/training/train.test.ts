@@ -1,7 +1,8 @@
 /**
- * `npm run train` on the committed sample with the temporal split (one epoch, as a child process): the quantile
- * heads are calibrated at the nominal level on the validation week, the baselines by the same rule, and the manifest
- * and the printed table carry the raw and the calibrated baselines and every reading of the targets.
+ * `npm run train` on the committed sample with the temporal split (one epoch, short histories on, as a child
+ * process): the quantile heads are calibrated at the nominal level on the validation week, the baselines by the same
+ * rule, and the manifest and the printed table carry the raw and the calibrated baselines and every reading of the
+ * targets.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -18,7 +19,7 @@ describe('train on the sample (temporal split)', () => {
     const modelsDir = await mkdtemp(join(tmpdir(), 'parley-train-'));
     const { stdout, stderr } = await run(
       join('node_modules', '.bin', 'tsx'),
-      ['training/train.ts', '--epochs', '1', '--out', modelsDir, '--version', 'vt1'],
+      ['training/train.ts', '--epochs', '1', '--out', modelsDir, '--version', 'vt1', '--short-history-share', '0.2'],
       { env: { ...process.env, DATABASE_URL: '' }, timeout: 150_000 },
     );
     expect(stdout.trim().split('\n').at(-1)).toBe('vt1');
@@ -34,6 +35,12 @@ describe('train on the sample (temporal split)', () => {
     // The validation block is the last week before the cutoff.
     expect(Date.parse(manifest.data.cutoff)).toBe(Date.UTC(2013, 6, 22));
     expect(manifest.calibration).toHaveLength(9);
+    // A fifth of the fit rows again as new bids and (--short-history-share 0.2) another fifth with a short history.
+    expect(manifest.training.shortHistoryShare).toBe(0.2);
+    expect(manifest.training.shortHistoryHours).toEqual([1, 2, 5]);
+    const fitRows = Number(/split temporal: fit (\d+),/.exec(stderr)![1]);
+    expect(manifest.training.fitExamples / fitRows).toBeGreaterThan(1.35);
+    expect(manifest.training.fitExamples / fitRows).toBeLessThan(1.45);
 
     const cpu = manifest.metrics.targets.cpu_p95;
     expect(Object.keys(cpu.baselines).sort()).toEqual([...BASELINE_NAMES].sort());
