@@ -12,7 +12,7 @@ import type { Clock, PredictionProvider, RoundTrigger } from '../service/context
 import type { Metrics } from '../service/metrics.js';
 import type { CachedInstance, StatusCache } from '../service/statusCache.js';
 import { applyPlan, PlanConflict } from './applyPlan.js';
-import { completeFinished } from './completeFinished.js';
+import { completeFinished, hasFinished } from './completeFinished.js';
 import type { MarketEngine } from './engine.js';
 import { emptyRunnerStats, inlineRoundRunner, type RoundRunner, type RunnerStats } from './roundRunner.js';
 import { readSnapshot, type SnapshotOptions, type SnapshotRead } from './snapshot.js';
@@ -196,7 +196,7 @@ export class ClearingLoop implements RoundTrigger {
         // Instances whose declared runtime has elapsed are completed before the engine sees them. The snapshot says
         // whether there are any (it holds every live instance with its start and profile), so the UPDATE runs only
         // then, followed by a fresh (incremental) snapshot without them.
-        if (snap.read.snapshot.instances.some((i) => i.startedAt + i.profile.expectedRuntimeSeconds * 1000 <= now)) {
+        if (snap.read.snapshot.instances.some((i) => hasFinished(i, now))) {
           const begun = performance.now();
           const completed = await completeFinished(db, now); // outside `statusCache?.…()`, which skips its arguments
           statusCache?.invalidateAll(completed);

@@ -49,4 +49,20 @@ describe('round timings', () => {
     const [status] = (await call(svc.app, 'GET', '/instances', { token: client.apiKey })).body.instances;
     expect(status.state).toBe('completed');
   });
+
+  it('completes an instance exactly when its declared runtime has elapsed, by the same rule in JS and in SQL', async () => {
+    const { svc } = env;
+    const loop = loopFor(svc, {});
+    const client = await svc.newClient();
+    const profile = await call(svc.app, 'POST', '/submit_workload_profile', { token: client.apiKey, body: webProfile() });
+    await call(svc.app, 'POST', '/submit_bid', { token: client.apiKey, body: { profileId: profile.body.profileId, price: 5 } });
+    expect((await loop.runRound()).plan?.placements).toHaveLength(1);
+    const state = async () => (await call(svc.app, 'GET', '/instances', { token: client.apiKey })).body.instances[0].state;
+    svc.clock.advance(3599 * 1000);
+    expect((await loop.runRound()).timings.completeMs).toBe(0);
+    expect(await state()).toBe('running');
+    svc.clock.advance(1000); // exactly 3600 s: due (the JS check says so, and the UPDATE agrees)
+    expect((await loop.runRound()).timings.completeMs).toBeGreaterThan(0);
+    expect(await state()).toBe('completed');
+  });
 });
