@@ -146,8 +146,10 @@ export async function buildDataset(instances: AsyncIterable<TraceInstance>, opti
         cpuCapacity.data[cpuCapacity.row()] = example.cpuCapacity;
         hasHistory.data[hasHistory.row()] = input.history.length > 0 ? 1 : 0;
         if (shortHours.length > 0) {
-          // After the baselines: this window reuses the buffers `recent` lives in.
-          const hours = shortHours[(instance.length - 1) % shortHours.length]!;
+          // After the baselines: this window reuses the buffers `recent` lives in. Row i (the example just added)
+          // takes shortHours[i % n].
+          const row = instance.length - 1;
+          const hours = shortHours[row % shortHours.length]!;
           const short = { profile: input.profile, history: historySince(input.history, example.at - hours * 3_600_000) };
           extractFeaturesInto(short, shortHistory.data, shortHistory.row(), recentWindow(short.history, HISTORY_WINDOW_MS, windowBuffers));
         }

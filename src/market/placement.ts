@@ -34,6 +34,16 @@ export interface PlacementEnv {
 /** Ranks nodes for the shortlist of a model without an aggregate path (see EngineConfig.interferenceShortlist). */
 const proxyModel = new StatisticalInterferenceModel();
 
+/**
+ * Σ signed weight × cost over the interference scorers: what they add to a node's score at that cost, in the order
+ * of operations of the scorer plugins (so the sum has the same bits).
+ */
+function interferenceTerms(signedWeights: Float64Array, cost: number): number {
+  let rest = 0;
+  for (let t = 0; t < signedWeights.length; t++) rest += signedWeights[t]! * cost;
+  return rest;
+}
+
 export interface NodeChoice {
   nodeIdx: number;
   score: number;
@@ -171,10 +181,7 @@ export function bestNode(
   if (ranked) {
     proxyModel.slowdownLowerBounds(m, nodes, loads, idx, found, scanBound);
     for (let k = 0; k < found; k++) {
-      const cost = squash(Math.max(0, scanBound[k]!));
-      let rest = 0;
-      for (let t = 0; t < interferenceSignedWeights.length; t++) rest += interferenceSignedWeights[t]! * cost;
-      scanBound[k] = partials[k]! + rest;
+      scanBound[k] = partials[k]! + interferenceTerms(interferenceSignedWeights, squash(Math.max(0, scanBound[k]!)));
     }
   }
   const limit = !ranked || env.shortlist <= 0 ? found : env.shortlist;
@@ -217,9 +224,7 @@ export function bestNode(
     if (!withinQos(interference, load.count, reportedSlowdown[i]!, qosLimit)) continue;
     admitted++;
     const cost = squash(slowdownOf(interference.candidateSlowdown, interference.totalAddedSlowdown));
-    let rest = 0;
-    for (let t = 0; t < interferenceSignedWeights.length; t++) rest += interferenceSignedWeights[t]! * cost;
-    const score = partial + rest;
+    const score = partial + interferenceTerms(interferenceSignedWeights, cost);
     if (bestIdx < 0 || score > bestScore || (score === bestScore && k < bestK)) {
       bestIdx = i;
       bestK = k;

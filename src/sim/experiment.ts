@@ -123,4 +123,3 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
     notes,
   };
 }
-

@@ -126,22 +126,22 @@ function referenceBestNode(env: PlacementEnv, demand: ScoredDemand, view: Return
   return { best, feasible, cursor: (start + processed) % n };
 }
 
+/** bestNode (shortlist 0) picks the node and score the straightforward selection picks, and moves the cursor alike. */
+function expectReferenceChoice(c: Case, deps: EngineDeps): void {
+  const a = setUp(c, deps);
+  const b = setUp(c, deps);
+  const fast = bestNode(a.env, a.demand, a.view, a.skip);
+  const ref = referenceBestNode(b.env, b.demand, b.view, b.skip);
+  expect(fast === null ? null : { nodeIdx: fast.nodeIdx, score: fast.score }).toEqual(ref.best);
+  expect(a.env.cursor).toBe(ref.cursor);
+}
+
 describe('node selection', () => {
   const model = new StatisticalInterferenceModel();
   const deps: EngineDeps = { predictor: null as never, interference: model, random: null as never };
 
   it('picks the same node with the same score as the straightforward selection, and moves the cursor alike', () => {
-    fc.assert(
-      fc.property(caseArb, (c) => {
-        const a = setUp(c, deps);
-        const b = setUp(c, deps);
-        const fast = bestNode(a.env, a.demand, a.view, a.skip);
-        const ref = referenceBestNode(b.env, b.demand, b.view, b.skip);
-        expect(fast === null ? null : { nodeIdx: fast.nodeIdx, score: fast.score }).toEqual(ref.best);
-        expect(a.env.cursor).toBe(ref.cursor);
-      }),
-      { numRuns: 400 },
-    );
+    fc.assert(fc.property(caseArb, (c) => expectReferenceChoice(c, deps)), { numRuns: 400 });
   });
 
   it('the model lower bound used for pruning never exceeds the slowdown of the full estimate', () => {
@@ -189,19 +189,7 @@ describe('node selection', () => {
     };
 
     it('without a shortlist, picks exactly what the straightforward selection picks', () => {
-      for (const d of [headDeps, listOnly]) {
-        fc.assert(
-          fc.property(caseArb, (c) => {
-            const a = setUp(c, d, 0);
-            const b = setUp(c, d);
-            const fast = bestNode(a.env, a.demand, a.view, a.skip);
-            const ref = referenceBestNode(b.env, b.demand, b.view, b.skip);
-            expect(fast === null ? null : { nodeIdx: fast.nodeIdx, score: fast.score }).toEqual(ref.best);
-            expect(a.env.cursor).toBe(ref.cursor);
-          }),
-          { numRuns: 200 },
-        );
-      }
+      for (const d of [headDeps, listOnly]) fc.assert(fc.property(caseArb, (c) => expectReferenceChoice(c, d)), { numRuns: 200 });
     });
 
     it('with a shortlist, places whenever some node is within the QoS limit, on one of them, never above the best', () => {
