@@ -1,9 +1,11 @@
 import { extractFeaturesInto, predictionScale } from '../src/features/extract.js';
 import { traceExamples, type ExampleOptions } from '../src/features/examples.js';
+import { declareProfile, DECLARATION_WINDOW_MS } from '../src/features/declare.js';
 import { FEATURE_NAMES, HISTORY_WINDOW_MS, HORIZON_MS, RESOURCE_ORDER } from '../src/features/spec.js';
 import { recentWindow, WindowBuffers } from '../src/features/window.js';
 import type { TraceInstance } from '../src/traces/types.js';
 import { baselineContext, BASELINES, BASELINE_NAMES } from './baselines.js';
+import { instanceBucket } from './split.js';
 
 /** Horizon samples kept per example and resource: one hour on the traces' 5-minute grid. */
 export const HORIZON_SLOTS = HORIZON_MS / 300_000;
@@ -68,6 +70,17 @@ export interface BuildOptions extends ExampleOptions {
   onInstance?: (instance: TraceInstance, examples: number) => void;
   /** Also build `shortHistory` features, example i with its last `shortHistoryHours[i % n]` hours of history. */
   shortHistoryHours?: readonly number[];
+  /**
+   * Share of examples (by a hash of instance id and anchor) whose instance declares an `observed` peak instead of
+   * `declaredPeak`: training mixes tight and provisioned declarations of the same VMs so the model serves both kinds
+   * of client (docs/model-card.md).
+   */
+  observedPeakShare?: number;
+}
+
+/** Whether the example of instance `id` at `at` declares an observed peak when a share of examples does (stable, seedless). */
+export function declaresObservedPeak(id: string, at: number, share: number): boolean {
+  return instanceBucket(`declared-peak:${id}@${at}`, 1000) < share * 1000;
 }
 
 /** The windows training shows as short histories: the service's 60 samples are 1 h of 1-minute or 5 h of 5-minute feedback. */
@@ -106,7 +119,11 @@ export async function buildDataset(instances: AsyncIterable<TraceInstance>, opti
   for await (const trace of instances) {
     const index = instanceIds.length;
     let count = 0;
-    for (const example of traceExamples(trace, options)) {
+    const share = options.observedPeakShare ?? 0;
+    const observed = share > 0 && trace.samples.length > 0 ? declareProfile(trace, options.declarationWindowMs ?? DECLARATION_WINDOW_MS, 'observed') : null;
+    for (const traced of traceExamples(trace, options)) {
+      const example =
+        observed && declaresObservedPeak(trace.id, traced.at, share) ? { ...traced, input: { ...traced.input, profile: observed } } : traced;
       if (count === 0) {
         extractFeaturesInto({ profile: example.input.profile, history: [] }, profileOnly.data, profileOnly.row());
       }

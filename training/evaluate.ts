@@ -1,6 +1,6 @@
 /**
  * `npm run evaluate -- --trace bitbrains:<path> [--model <version>] [--models-dir models] [--split both]
- *   [--stride-minutes 60] [--history-hours 24] [--json] [--svg reports/evaluation.svg]`
+ *   [--stride-minutes 60] [--history-hours 24] [--declared-peak provisioned|observed] [--json] [--svg reports/evaluation.svg]`
  *
  * Scores the active (or a named) model, every baseline and every calibrated baseline on a trace, with a temporal
  * split (the later 30 % of the days) and a split by instance (1 in 5 instances by hash). Rows the model was trained
@@ -8,6 +8,8 @@
  * training data. The baselines are calibrated as training calibrates the model (training/calibration.ts) on this
  * trace's validation rows; the model keeps the calibration it was trained with. `--history-hours H` gives every example
  * (and every baseline) only the last H hours of history, as a service keeping fewer samples would (same anchors).
+ * `--declared-peak observed` has every instance declare the most it used in its first day as its peak (tight, as the
+ * simulator's clients do) instead of its provisioned capacity (src/features/declare.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -16,6 +18,7 @@ import { loadVersion, type LoadedVersion } from '../src/model/loaded-version.js'
 import { initTfBackend } from '../src/model/backend.js';
 import { readActivePointer } from '../src/model/registry.js';
 import { parseTraceRef } from '../src/traces/open.js';
+import { DECLARED_PEAKS, type DeclaredPeak } from '../src/features/declare.js';
 import type { Dataset } from './dataset.js';
 import { selectRows } from './dataset.js';
 import { calibrateBaselines } from './calibration.js';
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
       split: { type: 'string', default: 'both' },
       'stride-minutes': { type: 'string', default: '60' },
       'history-hours': { type: 'string' },
+      'declared-peak': { type: 'string', default: 'provisioned' },
       json: { type: 'boolean', default: false },
       svg: { type: 'string', default: 'reports/evaluation.svg' },
     },
@@ -66,7 +70,13 @@ async function main(): Promise<void> {
   if (historyHours !== undefined && !(historyHours >= 1 && historyHours <= 24)) {
     throw new Error(`--history-hours must be a number of hours from 1 (one horizon) to 24, got "${values['history-hours']}"`);
   }
-  const dataset = await loadDataset(ref, { strideMinutes: Number(values['stride-minutes']), ...(historyHours !== undefined ? { historyHours } : {}) }, log);
+  const declaredPeak = values['declared-peak'] as DeclaredPeak;
+  if (!DECLARED_PEAKS.includes(declaredPeak)) throw new Error(`--declared-peak must be ${DECLARED_PEAKS.join(' or ')}, got "${values['declared-peak']}"`);
+  const dataset = await loadDataset(
+    ref,
+    { strideMinutes: Number(values['stride-minutes']), declaredPeak, ...(historyHours !== undefined ? { historyHours } : {}) },
+    log,
+  );
   const reports: EvaluationReport[] = [];
   for (const kind of splits) {
     const parts = splitDataset(dataset, kind);

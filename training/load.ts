@@ -1,5 +1,6 @@
 import { readTrace } from '../src/traces/open.js';
 import type { TraceInstance, TraceRef } from '../src/traces/types.js';
+import type { DeclaredPeak } from '../src/features/declare.js';
 import { buildDataset, type Dataset } from './dataset.js';
 
 async function* concat(trace: AsyncIterable<TraceInstance>, extra: readonly TraceInstance[]): AsyncGenerator<TraceInstance> {
@@ -14,12 +15,15 @@ export interface LoadOptions {
   historyHours?: number;
   /** Also build short-history features (dataset.ts, `shortHistory`) with these windows, in hours. */
   shortHistoryHours?: readonly number[];
+  /** How every instance sizes its declared peak (default `provisioned`), and the share of examples declaring `observed` instead. */
+  declaredPeak?: DeclaredPeak;
+  observedPeakShare?: number;
 }
 
 /** Streams a trace (then `extra` instances, e.g. stored feedback) into a dataset, logging progress every 50 instances. */
 export async function loadDataset(
   ref: TraceRef,
-  { strideMinutes, historyHours, shortHistoryHours }: LoadOptions,
+  { strideMinutes, historyHours, shortHistoryHours, declaredPeak, observedPeakShare }: LoadOptions,
   log: (line: string) => void,
   extra: readonly TraceInstance[] = [],
 ): Promise<Dataset> {
@@ -29,6 +33,8 @@ export async function loadDataset(
     strideMs: strideMinutes * 60_000,
     ...(historyHours !== undefined ? { historyWindowMs: historyHours * 3_600_000 } : {}),
     ...(shortHistoryHours ? { shortHistoryHours } : {}),
+    ...(declaredPeak ? { declaredPeak } : {}),
+    ...(observedPeakShare !== undefined ? { observedPeakShare } : {}),
     onInstance: () => {
       seen += 1;
       if (seen % 50 === 0) log(`read ${seen} instances (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -1,7 +1,7 @@
 /**
  * `npm run train -- [--trace bitbrains:<path>] [--out models] [--split temporal|instance|development] [--epochs N]
  *   [--batch-size B] [--hidden 256,128] [--patience P] [--stride-minutes 10] [--short-history-share 0]
- *   [--interference-feedback file.jsonl]
+ *   [--observed-peak-share 0] [--interference-feedback file.jsonl]
  *   [--version name] [--register] [--from-db [--activate-if-better]]`
  *
  * Trains the utilization network and the interference head, calibrates the quantile heads (split-conformal at the
@@ -46,6 +46,8 @@ import { formatTable } from './report.js';
 import { SPLITS, splitDataset, type SplitKind } from './split.js';
 
 export const DEFAULT_TRACE = 'bitbrains:data/bitbrains-rnd-2013-07-sample.tar.gz';
+/** Share of trace instances that declare a tight (observed) peak instead of their provisioned size (src/features/declare.ts). */
+export const DEFAULT_OBSERVED_PEAK_SHARE = 0;
 /** fitInterference's minimum; with fewer feedback observations carrying slowdown, the head trains on synthetic ones. */
 const MIN_FEEDBACK_OBSERVATIONS = 50;
 
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
       // the development split (docs/model-card.md); the full month is trained at 60.
       'stride-minutes': { type: 'string', default: '10' },
       'short-history-share': { type: 'string', default: String(DEFAULT_FIT.shortHistoryShare) },
+      'observed-peak-share': { type: 'string', default: String(DEFAULT_OBSERVED_PEAK_SHARE) },
       'interference-feedback': { type: 'string' },
       version: { type: 'string' },
       seed: { type: 'string', default: String(DEFAULT_FIT.seed) },
@@ -121,7 +124,14 @@ async function main(): Promise<void> {
     const shortHistoryShare = Number(values['short-history-share']);
     if (!(shortHistoryShare >= 0 && shortHistoryShare <= 1)) throw new Error(`--short-history-share must be from 0 to 1, got "${values['short-history-share']}"`);
     const shortHistoryHours = shortHistoryShare > 0 ? SHORT_HISTORY_HOURS : [];
-    const dataset = await loadDataset(ref, { strideMinutes: Number(values['stride-minutes']), shortHistoryHours }, log, stored?.instances ?? []);
+    const observedPeakShare = Number(values['observed-peak-share']);
+    if (!(observedPeakShare >= 0 && observedPeakShare <= 1)) throw new Error(`--observed-peak-share must be from 0 to 1, got "${values['observed-peak-share']}"`);
+    const dataset = await loadDataset(
+      ref,
+      { strideMinutes: Number(values['stride-minutes']), shortHistoryHours, observedPeakShare },
+      log,
+      stored?.instances ?? [],
+    );
     const parts = splitDataset(dataset, split);
     log(`split ${split}: fit ${parts.fit.length}, validation ${parts.validation.length}, test ${parts.test.length} examples`);
     const seed = Number(values.seed);
@@ -209,6 +219,7 @@ async function main(): Promise<void> {
         ...DEFAULT_FIT,
         shortHistoryShare,
         shortHistoryHours,
+        observedPeakShare,
         batchSize: Number(values['batch-size']),
         patience: fitOptions.patience,
         hidden: fitOptions.hidden,

@@ -9,19 +9,28 @@ export const DECLARATION_WINDOW_MS = 24 * 3_600_000;
 const SPIKE_FACTOR = 1.5;
 
 /**
- * The profile a client would submit for this trace instance: per resource, avg = the mean of the first `windowMs`
- * of usage, and peak = the provisioned capacity where the trace states one (CPU cores, memory), as a client sizes
- * its request by the VM it runs today; else (network) the maximum of that window. Burst statistics come from CPU
- * spikes (samples above 1.5 × avg) in the window. Nothing after the window is looked at, so evaluation on later
- * data is not contaminated.
+ * How a client sizes the declared peak: `provisioned`, by the VM it runs today (the trace's capacity for CPU and
+ * memory, which is usually far above what it uses); `observed`, by the most it saw in the window (what the simulator's
+ * clients and the README's walkthrough declare: tight peaks). Training mixes both (training/dataset.ts), so the
+ * model serves either kind of client.
  */
-export function declareProfile(instance: TraceInstance, windowMs = DECLARATION_WINDOW_MS): WorkloadProfile {
+export const DECLARED_PEAKS = ['provisioned', 'observed'] as const;
+export type DeclaredPeak = (typeof DECLARED_PEAKS)[number];
+
+/**
+ * The profile a client would submit for this trace instance: per resource, avg = the mean of the first `windowMs`
+ * of usage, and peak = (`provisioned`) the provisioned capacity where the trace states one (CPU cores, memory), as a
+ * client sizes its request by the VM it runs today, else (network) the maximum of that window; or (`observed`) the
+ * maximum of that window for every resource. Burst statistics come from CPU spikes (samples above 1.5 × avg) in the
+ * window. Nothing after the window is looked at, so evaluation on later data is not contaminated.
+ */
+export function declareProfile(instance: TraceInstance, windowMs = DECLARATION_WINDOW_MS, peak: DeclaredPeak = 'provisioned'): WorkloadProfile {
   const first = instance.samples[0];
   if (!first) throw new RangeError(`instance ${instance.id} has no samples to declare a profile from`);
   const window = instance.samples.filter((s) => s.at < first.at + windowMs);
   const spec = (r: Resource) => {
     const values = window.map((s) => s[r]);
-    const provisioned = instance.capacity[r];
+    const provisioned = peak === 'provisioned' ? instance.capacity[r] : null;
     const avg = mean(values);
     return { avg, peak: provisioned !== null && provisioned > 0 ? Math.max(provisioned, avg) : max(values) };
   };

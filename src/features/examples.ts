@@ -1,6 +1,6 @@
 import type { FeedbackSample, PredictorInput, Resource } from '../market/types.js';
 import type { TraceInstance } from '../traces/types.js';
-import { declareProfile, DECLARATION_WINDOW_MS } from './declare.js';
+import { declareProfile, DECLARATION_WINDOW_MS, type DeclaredPeak } from './declare.js';
 import { HISTORY_WINDOW_MS, HORIZON_MS } from './spec.js';
 import { mean, sortedQuantile } from './stats.js';
 
@@ -28,6 +28,8 @@ export interface ExampleOptions {
   /** A target needs at least this share of its grid slots present (traces have gaps). */
   minTargetCoverage?: number;
   declarationWindowMs?: number;
+  /** How the instance's declared peak is sized (declare.ts); default `provisioned`. */
+  declaredPeak?: DeclaredPeak;
   /**
    * How far back an example's history reaches (default 24 h, what the features read): a shorter window scores (or
    * trains) a predictor on the histories a service keeps (`historySamples`), with the same anchors and targets as
@@ -47,7 +49,7 @@ export function* traceExamples(instance: TraceInstance, options: ExampleOptions 
   const strideMs = options.strideMs ?? HORIZON_MS;
   const slotsPerHorizon = HORIZON_MS / (instance.intervalSeconds * 1000);
   const minTarget = Math.max(1, Math.ceil(slotsPerHorizon * (options.minTargetCoverage ?? 0.5)));
-  const profile = declareProfile(instance, options.declarationWindowMs ?? DECLARATION_WINDOW_MS);
+  const profile = declareProfile(instance, options.declarationWindowMs ?? DECLARATION_WINDOW_MS, options.declaredPeak);
   const historyWindowMs = options.historyWindowMs ?? HISTORY_WINDOW_MS;
   // The last sample covers [lastAt, lastAt + interval): a horizon ending there is complete.
   const endAt = samples[samples.length - 1]!.at + instance.intervalSeconds * 1000;

@@ -1,4 +1,4 @@
-export { declareProfile, DECLARATION_WINDOW_MS } from './declare.js';
+export { declareProfile, DECLARATION_WINDOW_MS, DECLARED_PEAKS, type DeclaredPeak } from './declare.js';
 export { horizonTarget, traceExamples, type ExampleOptions, type HorizonTarget, type TraceExample } from './examples.js';
 export { extractFeatureMatrix, extractFeaturesInto, predictionScale } from './extract.js';
 export { applyNormalization, fitNormalization, type NormalizationStats } from './normalize.js';

@@ -21,6 +21,14 @@ describe('declareProfile', () => {
     expect(a.network).toEqual({ avg: 0.5, peak: 0.5 }); // no provisioned network: the window's max
   });
 
+  it('declares an observed peak, the most the first day used, for every resource when asked', () => {
+    const p = declareProfile(vm(3, (i) => (i < 288 ? 1 + (i % 3) : 7)), undefined, 'observed');
+    expect(p.cpu).toEqual({ avg: 2, peak: 3 });
+    expect(p.memory).toEqual({ avg: 102, peak: 103 });
+    expect(p.network).toEqual({ avg: 0.5, peak: 0.5 });
+    expect(p.burst).toEqual(declareProfile(vm(3, (i) => (i < 288 ? 1 + (i % 3) : 7))).burst);
+  });
+
   it('measures CPU bursts in the declaration window', () => {
     // A 3-sample spike to 5× every 2 hours (24 per hour slots → 12 spikes a day).
     const p = declareProfile(vm(2, (i) => (i % 24 < 3 ? 5 : 1)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDataset } from '../../training/dataset.js';
+import { buildDataset, declaresObservedPeak } from '../../training/dataset.js';
 import { FEATURE_NAMES } from '../../src/features/spec.js';
 import type { TraceInstance } from '../../src/traces/index.js';
 
@@ -40,5 +40,45 @@ describe('buildDataset short histories', () => {
     const plain = await buildDataset(vms());
     expect(Array.from(dataset.features)).toEqual(Array.from(plain.features));
     expect(Array.from(dataset.actual)).toEqual(Array.from(plain.actual));
+  });
+});
+
+describe('buildDataset declared peaks', () => {
+  /** Per instance index, the CPU scale (declared peak) of its first example. */
+  const cpuScales = async (options: Parameters<typeof buildDataset>[1]) => {
+    const dataset = await buildDataset(vms(), options);
+    return dataset.instanceIds.map((_, k) => dataset.scales[dataset.instance.indexOf(k) * 3]!);
+  };
+
+  it('sizes every peak by the provisioned capacity by default, and by the first day when asked', async () => {
+    expect(await cpuScales({})).toEqual([4, 4]);
+    const observed = await cpuScales({ declaredPeak: 'observed' });
+    observed.forEach((peak) => expect(peak).toBeLessThan(4));
+    // vm1 runs one core above vm0 all along.
+    expect(observed[1]! - observed[0]!).toBeCloseTo(1, 5);
+  });
+
+  it('gives a stable share of examples an observed peak, the rest the default', async () => {
+    const keys = Array.from({ length: 2000 }, (_, i) => [`vm-${i % 7}`, T0 + i * 3_600_000] as const);
+    const half = keys.filter(([id, at]) => declaresObservedPeak(id, at, 0.5)).length;
+    expect(half).toBeGreaterThan(900);
+    expect(half).toBeLessThan(1100);
+    expect(keys.filter(([id, at]) => declaresObservedPeak(id, at, 0)).length).toBe(0);
+    expect(keys.filter(([id, at]) => declaresObservedPeak(id, at, 1)).length).toBe(2000);
+    const mixed = await buildDataset(vms(), { observedPeakShare: 0.5 });
+    const plain = await buildDataset(vms());
+    const tight = await buildDataset(vms(), { declaredPeak: 'observed' });
+    expect(mixed.size).toBe(plain.size);
+    let observed = 0;
+    for (let row = 0; row < mixed.size; row++) {
+      const id = mixed.instanceIds[mixed.instance[row]!]!;
+      const from = declaresObservedPeak(id, mixed.at[row]!, 0.5) ? tight : plain;
+      observed += from === tight ? 1 : 0;
+      expect(rowOf(mixed.features, row)).toEqual(rowOf(from.features, row));
+      expect(Array.from(mixed.scales.subarray(row * 3, row * 3 + 3))).toEqual(Array.from(from.scales.subarray(row * 3, row * 3 + 3)));
+    }
+    expect(observed).toBeGreaterThan(0);
+    expect(observed).toBeLessThan(mixed.size);
+    expect(Array.from(mixed.actual)).toEqual(Array.from(plain.actual));
   });
 });

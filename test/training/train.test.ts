@@ -19,7 +19,7 @@ describe('train on the sample (temporal split)', () => {
     const modelsDir = await mkdtemp(join(tmpdir(), 'parley-train-'));
     const { stdout, stderr } = await run(
       join('node_modules', '.bin', 'tsx'),
-      ['training/train.ts', '--epochs', '1', '--out', modelsDir, '--version', 'vt1', '--short-history-share', '0.2'],
+      ['training/train.ts', '--epochs', '1', '--out', modelsDir, '--version', 'vt1', '--short-history-share', '0.2', '--observed-peak-share', '0.3'],
       { env: { ...process.env, DATABASE_URL: '' }, timeout: 150_000 },
     );
     expect(stdout.trim().split('\n').at(-1)).toBe('vt1');
@@ -38,6 +38,7 @@ describe('train on the sample (temporal split)', () => {
     // A fifth of the fit rows again as new bids and (--short-history-share 0.2) another fifth with a short history.
     expect(manifest.training.shortHistoryShare).toBe(0.2);
     expect(manifest.training.shortHistoryHours).toEqual([1, 2, 5]);
+    expect(manifest.training.observedPeakShare).toBe(0.3);
     const fitRows = Number(/split temporal: fit (\d+),/.exec(stderr)![1]);
     expect(manifest.training.fitExamples / fitRows).toBeGreaterThan(1.35);
     expect(manifest.training.fitExamples / fitRows).toBeLessThan(1.45);
