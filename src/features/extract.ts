@@ -13,12 +13,14 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
- * Per-resource scale that makes features and outputs unit-free: the declared peak (or average when larger),
- * floored by SCALE_FLOOR. A 0.1-core VM and a 16-core VM then look alike to the network, and outputs are
- * multiplied back by the same scale, so training and serving cannot disagree on units.
+ * Per-resource scale that makes features and outputs unit-free: the declared average, floored by SCALE_FLOOR. A
+ * 0.1-core VM and a 16-core VM then look alike to the network, and outputs are multiplied back by the same scale, so
+ * training and serving cannot disagree on units. Not the declared peak: clients size peaks in different ways (their
+ * VM's capacity, or the most they saw), and a scale that moved with the peak made one calibration shift wrong for one
+ * kind or the other; the peak is a feature instead (`declared_peak`).
  */
 export function predictionScale(profile: WorkloadProfile): Record<Resource, number> {
-  const scale = (r: Resource) => Math.max(profile[r].peak, profile[r].avg, SCALE_FLOOR[r]);
+  const scale = (r: Resource) => Math.max(profile[r].avg, SCALE_FLOOR[r]);
   return { cpu: scale('cpu'), memory: scale('memory'), network: scale('network') };
 }
 
@@ -40,6 +42,11 @@ function finite(value: number): number {
 }
 
 const EMPTY = new Float64Array(0);
+
+/** ln(declared peak / scale), the peak never taken below the average (a peak under the average is a typo's worth). */
+function declaredPeakFeature(declaredAvg: number, declaredPeak: number): number {
+  return Math.log(Math.max(declaredPeak, declaredAvg, 1e-6));
+}
 
 /**
  * Writes the feature row of one input into `out` at `offset` (length FEATURE_NAMES.length), raw (not yet
@@ -80,7 +87,7 @@ export function extractFeaturesInto(
     const declaredAvg = finite(profile[r].avg / s);
     const declaredPeak = finite(profile[r].peak / s);
     out[k++] = finite(Math.log(s));
-    out[k++] = declaredAvg;
+    out[k++] = finite(declaredPeakFeature(declaredAvg, declaredPeak));
     if (!window) {
       // No history: the declaration is the best prior, so history features repeat it (means = avg, tails = peak).
       out[k++] = declaredAvg; // last

@@ -5,7 +5,7 @@ import type { Resource } from '../market/types.js';
  * feature names; serving refuses a model whose spec differs (see src/model/manifest.ts). Bump the version on any
  * change to what a feature means, not only to the list.
  */
-export const FEATURE_SPEC_VERSION = 'parley-features/1';
+export const FEATURE_SPEC_VERSION = 'parley-features/2';
 
 /** Prediction horizon: targets are the mean and quantiles of utilization over the next hour. */
 export const HORIZON_MS = 3_600_000;
@@ -21,9 +21,15 @@ export const EWMA_HALF_LIFE_MS = 3_600_000;
  */
 export const SCALE_FLOOR: Readonly<Record<Resource, number>> = { cpu: 0.1, memory: 64, network: 1 };
 
+/**
+ * Per resource, every value a ratio to the scale (the declared average, `predictionScale`) except `log_scale` and
+ * `declared_peak` = ln(declared peak / scale). Spec 2 (was: scale = declared peak, `declared_avg` = avg / peak): a
+ * client declaring its VM's size and one declaring the peak it saw then get the same history features, so one model
+ * and one calibration serve both (docs/model-card.md, "How clients declare their peak").
+ */
 export const PER_RESOURCE_FEATURES = [
   'log_scale',
-  'declared_avg',
+  'declared_peak',
   'last',
   'mean_1h',
   'mean_6h',

@@ -109,7 +109,7 @@ export const defaultEngineConfig: EngineConfig = {
     packing: 0.3,
     balance: 0.2,
   },
-  epsilon: 0.01,
+  epsilon: 0.025,
   paymentRule: 'uniform',
   // Roughly a tenth of on-demand list prices: 0.005 per core-hour, 0.002 per GiB-hour, 0.00005 per Mbps-hour.
   reservePrice: { cpu: 0.005, memory: 0.002 / 1024, network: 0.00005 },

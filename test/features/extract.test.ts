@@ -22,23 +22,37 @@ describe('feature extraction', () => {
     expect(m.every(Number.isFinite)).toBe(true);
   });
 
-  it('describes a new bid by its declaration (means = avg, tails = peak, over the scale)', () => {
+  it('describes a new bid by its declaration (means = avg, tails = peak, over the scale: the declared avg)', () => {
     const p = profile();
     const row = extractFeatureMatrix([{ profile: p, history: [] }]);
     expect(feature(row, 'has_history')).toBe(0);
-    expect(feature(row, 'cpu_last')).toBeCloseTo(p.cpu.avg / p.cpu.peak, 6);
-    expect(feature(row, 'cpu_p95_24h')).toBeCloseTo(1, 6);
-    expect(feature(row, 'memory_mean_24h')).toBeCloseTo(p.memory.avg / p.memory.peak, 6);
+    expect(feature(row, 'cpu_last')).toBeCloseTo(1, 6);
+    expect(feature(row, 'cpu_p95_24h')).toBeCloseTo(p.cpu.peak / p.cpu.avg, 6);
+    expect(feature(row, 'cpu_declared_peak')).toBeCloseTo(Math.log(p.cpu.peak / p.cpu.avg), 6);
+    expect(feature(row, 'memory_mean_24h')).toBeCloseTo(1, 6);
+    expect(feature(row, 'memory_log_scale')).toBeCloseTo(Math.log(p.memory.avg), 6);
+  });
+
+  it('gives the same history features whatever peak a client declares: only declared_peak and the no-history tails differ', () => {
+    const h = history(300, (i) => 0.5 + (i % 10) / 10);
+    const provisioned = profile({ cpu: { avg: 1, peak: 16 } });
+    const observed = profile({ cpu: { avg: 1, peak: 1.4 } });
+    const a = extractFeatureMatrix([{ profile: provisioned, history: h }]);
+    const b = extractFeatureMatrix([{ profile: observed, history: h }]);
+    FEATURE_NAMES.forEach((name, j) => {
+      if (name === 'cpu_declared_peak') expect(b[j]! - a[j]!).toBeCloseTo(Math.log(1.4 / 16), 5);
+      else expect(b[j]).toBe(a[j]);
+    });
   });
 
   it('computes window statistics from the last day only, relative to the declared scale', () => {
     // 2 days: the first at 0.5 cores, the second at 2 cores with a 1-hour spike to 4 at the end.
     const h = history(576, (i) => (i < 288 ? 0.5 : i >= 564 ? 4 : 2));
     const row = extractFeatureMatrix([{ profile: profile(), history: h }]);
-    expect(feature(row, 'cpu_last')).toBeCloseTo(1, 6); // 4 cores / scale 4
-    expect(feature(row, 'cpu_mean_1h')).toBeCloseTo(1, 6);
-    expect(feature(row, 'cpu_max_24h')).toBeCloseTo(1, 6);
-    expect(feature(row, 'cpu_mean_24h')).toBeCloseTo((276 * 2 + 12 * 4) / 288 / 4, 5);
+    expect(feature(row, 'cpu_last')).toBeCloseTo(4, 6); // 4 cores / scale 1 (the declared avg)
+    expect(feature(row, 'cpu_mean_1h')).toBeCloseTo(4, 6);
+    expect(feature(row, 'cpu_max_24h')).toBeCloseTo(4, 6);
+    expect(feature(row, 'cpu_mean_24h')).toBeCloseTo((276 * 2 + 12 * 4) / 288, 5);
     expect(feature(row, 'history_fraction')).toBeCloseTo(1, 2);
   });
 

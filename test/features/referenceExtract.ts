@@ -1,6 +1,6 @@
 /**
- * The sort-based feature extraction of spec `parley-features/1` as it was first written (every window statistic
- * from a fully sorted copy), frozen here as the oracle for src/features/extract.ts: the selection-based code must
+ * The sort-based feature extraction as it was first written (every window statistic from a fully sorted copy; spec
+ * `parley-features/2`, which differs from spec 1 only in its scale and in `declared_peak`), frozen here as the oracle for src/features/extract.ts: the selection-based code must
  * produce the same bits. Do not "improve" this file; it is the definition being checked against.
  */
 import { predictionScale } from '../../src/features/extract.js';
@@ -81,7 +81,7 @@ export function referenceFeatures(input: PredictorInput): Float32Array {
     const declaredAvg = profile[r].avg / s;
     const declaredPeak = profile[r].peak / s;
     put(Math.log(s));
-    put(declaredAvg);
+    put(Math.log(Math.max(declaredPeak, declaredAvg, 1e-6)));
     if (!window) {
       for (const v of [declaredAvg, declaredAvg, declaredAvg, declaredAvg, declaredPeak, declaredPeak, declaredPeak, 0, declaredAvg, declaredAvg, declaredPeak]) put(v);
       continue;

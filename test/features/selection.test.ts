@@ -68,7 +68,7 @@ const history = fc
   });
 
 describe('feature extraction without sorts', () => {
-  it('writes the same bits as the sort-based definition of parley-features/1, for every feature', () => {
+  it('writes the same bits as the sort-based definition of the features, for every feature', () => {
     fc.assert(
       fc.property(fc.array(history, { minLength: 1, maxLength: 6 }), (histories) => {
         const inputs: PredictorInput[] = histories.map((h) => ({ profile: profile(), history: h }));

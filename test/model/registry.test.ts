@@ -99,7 +99,7 @@ describe('ModelRegistry', () => {
     await writeFile(path, JSON.stringify(manifest));
     const r = new ModelRegistry({ modelsDir: dir, fallback: { predictor: fallbackPredictor, interference: fallbackInterference } });
     await expect(r.activate('old')).rejects.toThrow(IncompatibleModelError);
-    await expect(r.activate('old')).rejects.toThrow(/feature spec parley-features\/0, server serves parley-features\/1/);
+    await expect(r.activate('old')).rejects.toThrow(/feature spec parley-features\/0, server serves parley-features\/2/);
     expect(r.acquire().version).toBeNull();
     const [listed] = await r.list();
     expect(listed?.problem).toMatch(/incompatible/);

@@ -44,18 +44,22 @@ describe('buildDataset short histories', () => {
 });
 
 describe('buildDataset declared peaks', () => {
-  /** Per instance index, the CPU scale (declared peak) of its first example. */
-  const cpuScales = async (options: Parameters<typeof buildDataset>[1]) => {
+  const PEAK = FEATURE_NAMES.indexOf('cpu_declared_peak');
+  /** Per instance index, the declared CPU peak of its first example (scale × e^declared_peak). */
+  const cpuPeaks = async (options: Parameters<typeof buildDataset>[1]) => {
     const dataset = await buildDataset(vms(), options);
-    return dataset.instanceIds.map((_, k) => dataset.scales[dataset.instance.indexOf(k) * 3]!);
+    return dataset.instanceIds.map((_, k) => {
+      const row = dataset.instance.indexOf(k);
+      return dataset.scales[row * 3]! * Math.exp(dataset.features[row * WIDTH + PEAK]!);
+    });
   };
 
   it('sizes every peak by the provisioned capacity by default, and by the first day when asked', async () => {
-    expect(await cpuScales({})).toEqual([4, 4]);
-    const observed = await cpuScales({ declaredPeak: 'observed' });
+    (await cpuPeaks({})).forEach((peak) => expect(peak).toBeCloseTo(4, 4));
+    const observed = await cpuPeaks({ declaredPeak: 'observed' });
     observed.forEach((peak) => expect(peak).toBeLessThan(4));
     // vm1 runs one core above vm0 all along.
-    expect(observed[1]! - observed[0]!).toBeCloseTo(1, 5);
+    expect(observed[1]! - observed[0]!).toBeCloseTo(1, 4);
   });
 
   it('gives a stable share of examples an observed peak, the rest the default', async () => {
