@@ -1,7 +1,7 @@
 /**
  * `npm run train -- [--trace bitbrains:<path>] [--out models] [--split temporal|instance|development] [--epochs N]
  *   [--batch-size B] [--hidden 256,128] [--patience P] [--stride-minutes 10] [--short-history-share 0]
- *   [--observed-peak-share 0] [--interference-feedback file.jsonl]
+ *   [--observed-peak-share 0.5] [--interference-feedback file.jsonl]
  *   [--version name] [--register] [--from-db [--activate-if-better]]`
  *
  * Trains the utilization network and the interference head, calibrates the quantile heads (split-conformal at the
