@@ -125,6 +125,8 @@ export async function buildDataset(instances: AsyncIterable<TraceInstance>, opti
       const example =
         observed && declaresObservedPeak(trace.id, traced.at, share) ? { ...traced, input: { ...traced.input, profile: observed } } : traced;
       if (count === 0) {
+        // With a share of observed peaks, an instance's new-bid row declares as its first example does: across
+        // instances the share holds, though each instance is seen as a new bid one way only.
         extractFeaturesInto({ profile: example.input.profile, history: [] }, profileOnly.data, profileOnly.row());
       }
       {

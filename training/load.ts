@@ -1,29 +1,24 @@
 import { readTrace } from '../src/traces/open.js';
 import type { TraceInstance, TraceRef } from '../src/traces/types.js';
-import type { DeclaredPeak } from '../src/features/declare.js';
-import { buildDataset, type Dataset } from './dataset.js';
+import { buildDataset, type BuildOptions, type Dataset } from './dataset.js';
 
 async function* concat(trace: AsyncIterable<TraceInstance>, extra: readonly TraceInstance[]): AsyncGenerator<TraceInstance> {
   yield* trace;
   yield* extra;
 }
 
-export interface LoadOptions {
+/** How to build the dataset: the anchor stride and history window in friendlier units, the rest as buildDataset takes it. */
+export interface LoadOptions extends Pick<BuildOptions, 'shortHistoryHours' | 'declaredPeak' | 'observedPeakShare'> {
   /** Minutes between example anchors. */
   strideMinutes: number;
   /** History each example sees, in hours (default 24: what the features read; the service keeps `historySamples`). */
   historyHours?: number;
-  /** Also build short-history features (dataset.ts, `shortHistory`) with these windows, in hours. */
-  shortHistoryHours?: readonly number[];
-  /** How every instance sizes its declared peak (default `provisioned`), and the share of examples declaring `observed` instead. */
-  declaredPeak?: DeclaredPeak;
-  observedPeakShare?: number;
 }
 
 /** Streams a trace (then `extra` instances, e.g. stored feedback) into a dataset, logging progress every 50 instances. */
 export async function loadDataset(
   ref: TraceRef,
-  { strideMinutes, historyHours, shortHistoryHours, declaredPeak, observedPeakShare }: LoadOptions,
+  { strideMinutes, historyHours, ...build }: LoadOptions,
   log: (line: string) => void,
   extra: readonly TraceInstance[] = [],
 ): Promise<Dataset> {
@@ -32,9 +27,7 @@ export async function loadDataset(
   const dataset = await buildDataset(concat(readTrace(ref), extra), {
     strideMs: strideMinutes * 60_000,
     ...(historyHours !== undefined ? { historyWindowMs: historyHours * 3_600_000 } : {}),
-    ...(shortHistoryHours ? { shortHistoryHours } : {}),
-    ...(declaredPeak ? { declaredPeak } : {}),
-    ...(observedPeakShare !== undefined ? { observedPeakShare } : {}),
+    ...build,
     onInstance: () => {
       seen += 1;
       if (seen % 50 === 0) log(`read ${seen} instances (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -71,6 +71,13 @@ function gitCommit(): string | null {
   }
 }
 
+/** The value of a `--name` option that is a share of examples: a number from 0 to 1. */
+function share(name: string, text: string): number {
+  const value = Number(text);
+  if (!(value >= 0 && value <= 1)) throw new Error(`--${name} must be from 0 to 1, got "${text}"`);
+  return value;
+}
+
 /** `v20260124-113012`: sortable, URL-safe, unique per second. */
 export function versionName(now: Date): string {
   const iso = now.toISOString();
@@ -124,11 +131,9 @@ async function main(): Promise<void> {
       log(`feedback from ${database!.driver}: ${JSON.stringify(stored.description)}`);
     }
     const feedbackIds = new Set(stored?.instances.map((i) => i.id) ?? []);
-    const shortHistoryShare = Number(values['short-history-share']);
-    if (!(shortHistoryShare >= 0 && shortHistoryShare <= 1)) throw new Error(`--short-history-share must be from 0 to 1, got "${values['short-history-share']}"`);
+    const shortHistoryShare = share('short-history-share', values['short-history-share']);
     const shortHistoryHours = shortHistoryShare > 0 ? SHORT_HISTORY_HOURS : [];
-    const observedPeakShare = Number(values['observed-peak-share']);
-    if (!(observedPeakShare >= 0 && observedPeakShare <= 1)) throw new Error(`--observed-peak-share must be from 0 to 1, got "${values['observed-peak-share']}"`);
+    const observedPeakShare = share('observed-peak-share', values['observed-peak-share']);
     const dataset = await loadDataset(
       ref,
       { strideMinutes: Number(values['stride-minutes']), shortHistoryHours, observedPeakShare },
