@@ -28,7 +28,6 @@ describe('declareProfile', () => {
     expect(p.network).toEqual({ avg: 0.5, peak: 0.5 });
     expect(p.burst).toEqual(declareProfile(vm(3, (i) => (i < 288 ? 1 + (i % 3) : 7))).burst);
   });
-
   it('measures CPU bursts in the declaration window', () => {
     // A 3-sample spike to 5× every 2 hours (24 per hour slots → 12 spikes a day).
     const p = declareProfile(vm(2, (i) => (i % 24 < 3 ? 5 : 1)));

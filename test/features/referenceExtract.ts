@@ -1,6 +1,7 @@
 /**
  * The sort-based feature extraction as it was first written (every window statistic from a fully sorted copy; spec
- * `parley-features/2`, which differs from spec 1 only in its scale and in `declared_peak`), frozen here as the oracle for src/features/extract.ts: the selection-based code must
+ * `parley-features/2`, which differs from spec 1 only in its scale and in `declared_peak`), frozen here as the
+ * oracle for src/features/extract.ts: the selection-based code must
  * produce the same bits. Do not "improve" this file; it is the definition being checked against.
  */
 import { predictionScale } from '../../src/features/extract.js';
