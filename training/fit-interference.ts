@@ -12,6 +12,7 @@ import { applyNormalization, fitNormalization, type NormalizationStats } from '.
 import { RESOURCE_ORDER } from '../src/features/spec.js';
 import type { Resource } from '../src/market/types.js';
 import { tf } from '../src/model/backend.js';
+import { mulberry32, shuffledIndices } from './random.js';
 import { HORIZON_SLOTS, TARGET_WIDTH, type Dataset } from './dataset.js';
 import { pinball } from '../src/features/stats.js';
 import { buildInterferenceModel, interferenceLoss } from './network.js';
@@ -157,18 +158,20 @@ export async function fitInterference(observations: InterferenceObservation[], s
   const targets = new Float32Array(cut * outputs);
   for (let i = 0; i < cut; i++) targets.fill(y[i]!, i * outputs, (i + 1) * outputs);
   const ys = tf.tensor2d(targets, [cut, outputs]);
+  // One fit call per epoch on a seeded permutation of the rows (fit's own shuffle draws on Math.random), so the same
+  // observations and seed train the same head.
+  const order = mulberry32(seed + 1);
   try {
-    await model.fit(xs, ys, {
-      epochs: EPOCHS,
-      batchSize: 256,
-      shuffle: true,
-      verbose: 0,
-      callbacks: {
-        onEpochEnd: async (epoch, logs) => {
-          if ((epoch + 1) % 5 === 0) log(`interference epoch ${epoch + 1}/${EPOCHS}  loss ${Number(logs?.['loss']).toFixed(5)}`);
-        },
-      },
-    });
+    for (let epoch = 1; epoch <= EPOCHS; epoch++) {
+      const idx = tf.tensor1d(Int32Array.from(shuffledIndices(cut, order)), 'int32');
+      const [xe, ye] = [tf.gather(xs, idx), tf.gather(ys, idx)];
+      try {
+        const history = await model.fit(xe, ye, { epochs: 1, batchSize: 256, shuffle: false, verbose: 0 });
+        if (epoch % 5 === 0) log(`interference epoch ${epoch}/${EPOCHS}  loss ${Number(history.history['loss']?.[0]).toFixed(5)}`);
+      } finally {
+        tf.dispose([idx, xe, ye]);
+      }
+    }
   } finally {
     xs.dispose();
     ys.dispose();

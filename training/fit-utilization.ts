@@ -1,10 +1,10 @@
 import { FEATURE_NAMES, OUTPUT_NAMES, RESOURCE_ORDER } from '../src/features/spec.js';
-import { fitNormalization, applyNormalization, type NormalizationStats } from '../src/features/normalize.js';
+import { featureRange, fitNormalization, applyNormalization, type NormalizationStats } from '../src/features/normalize.js';
 import { tf } from '../src/model/backend.js';
 import { REFERENCE_COLUMNS, UtilizationNetwork } from '../src/model/utilization.js';
 import { gather, HORIZON_SLOTS, TARGET_WIDTH, type Dataset } from './dataset.js';
 import { buildUtilizationModel, DEFAULT_LOSS, HIDDEN, LABEL, LABEL_WIDTH, utilizationLoss, type LossWeights } from './network.js';
-import { mulberry32 } from './random.js';
+import { mulberry32, shuffledIndices } from './random.js';
 import type { Split } from './split.js';
 
 export interface FitOptions {
@@ -90,7 +90,8 @@ export async function fitUtilization(dataset: Dataset, split: Split, options: Fi
   });
   const shortAt = split.fit.length + extra.length;
   short.forEach((row, i) => fitX.set(dataset.shortHistory.subarray(row * width, (row + 1) * width), (shortAt + i) * width));
-  const normalization = fitNormalization(fitX, width);
+  // The range the network is fitted on travels with it: serving clamps inputs to it (NormalizationStats.min/max).
+  const normalization: NormalizationStats = { ...fitNormalization(fitX, width), ...featureRange(fitX, width) };
   const meanScale = RESOURCE_ORDER.map((_, r) => {
     let sum = 0;
     split.fit.forEach((row) => (sum += dataset.scales[row * 3 + r]!));
@@ -112,12 +113,15 @@ export async function fitUtilization(dataset: Dataset, split: Split, options: Fi
   let best = Number.POSITIVE_INFINITY;
   let bestWeights: tf.Tensor[] | null = null;
   let sinceBest = 0;
+  // Batch order from the seed too (tfjs's own shuffle draws on Math.random): the same data and options train the same
+  // weights, bit for bit, on the same backend.
+  const batchRandom = mulberry32(options.seed + 2);
   // A hand-written loop rather than model.fit: fit insists labels have the output's shape, and our labels carry
   // the horizon's samples (the pinball loss needs them), not one value per output.
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const epochStarted = Date.now();
-      const order = tf.util.createShuffledIndices(fitRows.length);
+      const order = shuffledIndices(fitRows.length, batchRandom);
       let lossSum = 0;
       let batches = 0;
       for (let start = 0; start < order.length; start += options.batchSize) {

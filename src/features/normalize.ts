@@ -6,6 +6,16 @@
 export interface NormalizationStats {
   mean: number[];
   std: number[];
+  /**
+   * The range of each raw feature over the training rows (`featureRange`). When present, a value outside it is
+   * clamped to it before it is standardized: a model is only evidence inside the range it was fitted on, and a
+   * network extrapolates linearly and without bound outside it (a burst probability 26 σ above the training mean
+   * made the shipped default predict a 32 GiB memory p95 for a 2 GiB workload: docs/model-card.md, "Known limits").
+   * A no-op on the training rows themselves, so the model is trained with exactly the inputs it serves with.
+   * Absent in manifests written before the range was recorded (models trained before 2026-12-01 19:30 UTC).
+   */
+  min?: number[];
+  max?: number[];
 }
 
 /** Smallest std kept: a constant feature (std 0) is centred but not blown up. */
@@ -32,18 +42,34 @@ export function fitNormalization(matrix: Float32Array, width: number): Normaliza
   return { mean, std };
 }
 
+/** Per column, the smallest and largest value of a row-major matrix (NaN-free input assumed, as features are). */
+export function featureRange(matrix: Float32Array, width: number): { min: number[]; max: number[] } {
+  const min = new Array<number>(width).fill(Number.POSITIVE_INFINITY);
+  const max = new Array<number>(width).fill(Number.NEGATIVE_INFINITY);
+  for (let i = 0; i < matrix.length; i++) {
+    const j = i % width;
+    const v = matrix[i]!;
+    if (v < min[j]!) min[j] = v;
+    if (v > max[j]!) max[j] = v;
+  }
+  return { min, max };
+}
+
+/** The standardized value of raw feature `j` (clamped to the training range when `stats` has one). */
+function standardize(v: number, stats: NormalizationStats, j: number): number {
+  const x = stats.min && stats.max ? Math.min(stats.max[j]!, Math.max(stats.min[j]!, v)) : v;
+  return (x - stats.mean[j]!) / stats.std[j]!;
+}
+
 /** Normalizes features from … to − 1 of one row in place (the columns of the same indices in `stats`). */
 export function normalizeRange(row: Float32Array, stats: NormalizationStats, from: number, to: number): void {
-  for (let i = from; i < to; i++) row[i] = (row[i]! - stats.mean[i]!) / stats.std[i]!;
+  for (let i = from; i < to; i++) row[i] = standardize(row[i]!, stats, i);
 }
 
 /** Normalizes `matrix` in place with saved statistics. */
 export function applyNormalization(matrix: Float32Array, stats: NormalizationStats): Float32Array {
   const width = stats.mean.length;
   if (matrix.length % width !== 0) throw new RangeError(`matrix length ${matrix.length} is not a multiple of ${width}`);
-  for (let i = 0; i < matrix.length; i++) {
-    const j = i % width;
-    matrix[i] = (matrix[i]! - stats.mean[j]!) / stats.std[j]!;
-  }
+  for (let i = 0; i < matrix.length; i++) matrix[i] = standardize(matrix[i]!, stats, i % width);
   return matrix;
 }

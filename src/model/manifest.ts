@@ -5,8 +5,17 @@ import { INTERFERENCE_FEATURE_NAMES, INTERFERENCE_QUANTILES, INTERFERENCE_SPEC_V
 const metricSchema = z.object({ mae: z.number(), coverage: z.number(), pinball: z.number() }).passthrough();
 
 const normalizationSchema = z
-  .object({ mean: z.array(z.number()), std: z.array(z.number().positive()) })
-  .refine((n) => n.mean.length === n.std.length, 'normalization mean and std differ in length');
+  .object({
+    mean: z.array(z.number()),
+    std: z.array(z.number().positive()),
+    /** Training range of each raw feature (src/features/normalize.ts); optional: older manifests lack it. */
+    min: z.array(z.number()).optional(),
+    max: z.array(z.number()).optional(),
+  })
+  .refine((n) => n.mean.length === n.std.length, 'normalization mean and std differ in length')
+  .refine((n) => (n.min === undefined) === (n.max === undefined), 'normalization has min without max or max without min')
+  .refine((n) => n.min === undefined || (n.min.length === n.mean.length && n.max!.length === n.mean.length), 'normalization min and max differ in length from mean')
+  .refine((n) => n.min === undefined || n.min.every((lo, j) => lo <= n.max![j]!), 'normalization min exceeds max');
 
 /** A version name: also a folder name under the models directory, so no separators and no leading dot. */
 export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;

@@ -5,6 +5,8 @@ import {
   extractFeatureMatrix,
   FEATURE_NAMES,
   fitNormalization,
+  featureRange,
+  normalizeRange,
   predictionScale,
 } from '../../src/features/index.js';
 import type { FeedbackSample } from '../../src/market/types.js';
@@ -92,5 +94,18 @@ describe('normalization', () => {
     expect(stats.std).toEqual([1, 10]);
     const serving = Float32Array.from([5, 50]);
     expect(Array.from(applyNormalization(serving, stats))).toEqual([3, 3]);
+  });
+
+  it('clamps a value outside the training range to it before standardizing, and leaves the training rows as they were', () => {
+    const train = Float32Array.from([1, 10, 3, 30]);
+    const stats = { ...fitNormalization(train, 2), ...featureRange(train, 2) };
+    expect(stats.min).toEqual([1, 10]);
+    expect(stats.max).toEqual([3, 30]);
+    // 5 and -100 lie outside [1, 3] and [10, 30]: they read as 3 and 10.
+    expect(Array.from(applyNormalization(Float32Array.from([5, -100, 2, 20]), stats))).toEqual([1, -1, 0, 0]);
+    expect(Array.from(applyNormalization(Float32Array.from(train), stats))).toEqual(Array.from(applyNormalization(Float32Array.from(train), fitNormalization(train, 2))));
+    const row = Float32Array.from([9, 9]);
+    normalizeRange(row, stats, 1, 2);
+    expect(Array.from(row)).toEqual([9, -1]);
   });
 });

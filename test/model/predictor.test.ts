@@ -1,8 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVersion, type LoadedVersion } from '../../src/model/index.js';
+import { FEATURE_NAMES } from '../../src/features/spec.js';
 import type { DemandView, FeedbackSample } from '../../src/market/types.js';
 import { profile, writeFixtureVersion } from './fixture.js';
 
@@ -36,6 +37,55 @@ describe('TfjsPredictor', () => {
     }
     expect(loaded.predictor.predict(inputs)).toEqual(out); // deterministic
     expect(loaded.predictor.predict([])).toEqual([]);
+  });
+});
+
+describe('inputs outside the training range (manifest normalization.min / max)', () => {
+  const BURST = FEATURE_NAMES.indexOf('burst_probability');
+  const bursty = (probability: number) => profile({ burst: { probability, magnitude: { p50: 1.5, p90: 2, p99: 3 }, durationSeconds: 30 } });
+
+  async function withRange(edit: (n: { min: number[]; max: number[] }) => void): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'models-range-'));
+    await writeFixtureVersion(dir, 'vr', 12);
+    const path = join(dir, 'vr', 'manifest.json');
+    const manifest = JSON.parse(await readFile(path, 'utf8'));
+    const range = { min: FEATURE_NAMES.map(() => -1e6), max: FEATURE_NAMES.map(() => 1e6) };
+    edit(range);
+    manifest.normalization = { ...manifest.normalization, ...range };
+    await writeFile(path, JSON.stringify(manifest));
+    return dir;
+  }
+
+  it("serves a value beyond the range as the range's edge, where a model without one extrapolates", async () => {
+    const dir = await withRange((n) => {
+      n.min[BURST] = 0;
+      n.max[BURST] = 0.02;
+    });
+    const ranged = await loadVersion(dir, 'vr');
+    try {
+      const [edge, beyond, inside] = ranged.predictor.predict([{ profile: bursty(0.02), history }, { profile: bursty(0.5), history }, { profile: bursty(0.01), history }]);
+      expect(beyond).toEqual(edge);
+      expect(inside).not.toEqual(edge);
+      // The same fixture weights without the range (seed 12 as well) tell 0.02 and 0.5 apart.
+      const plainDir = await mkdtemp(join(tmpdir(), 'models-plain-'));
+      await writeFixtureVersion(plainDir, 'vr', 12);
+      const plain = await loadVersion(plainDir, 'vr');
+      const [plainEdge, plainBeyond] = plain.predictor.predict([{ profile: bursty(0.02), history }, { profile: bursty(0.5), history }]);
+      plain.dispose();
+      expect(plainBeyond).not.toEqual(plainEdge);
+    } finally {
+      ranged.dispose();
+    }
+  });
+
+  it('refuses a manifest whose range is inverted or half there', async () => {
+    const inverted = await withRange((n) => {
+      n.min[BURST] = 1;
+      n.max[BURST] = 0;
+    });
+    await expect(loadVersion(inverted, 'vr')).rejects.toThrow(/normalization min exceeds max/);
+    const half = await withRange((n) => n.max.splice(0));
+    await expect(loadVersion(half, 'vr')).rejects.toThrow(/min and max differ in length/);
   });
 });
 

@@ -41,6 +41,21 @@ describe('fitInterference', () => {
   }, 60_000);
 });
 
+describe('fitInterference reproducibility', () => {
+  it('trains the same head, weight for weight, from the same observations and seed', async () => {
+    await initTfBackend(() => {});
+    const data = observations(1200, 9);
+    const weights = async () => {
+      const fitted = await fitInterference(data, 3, () => {});
+      const values = fitted.model.getWeights().map((w) => Array.from(w.dataSync()));
+      fitted.model.dispose();
+      return { values, mae: fitted.mae };
+    };
+    const first = await weights();
+    expect(await weights()).toEqual(first);
+  }, 60_000);
+});
+
 describe('readObservations', () => {
   it('reads a file line by line and names the line of a bad observation', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'obs-'));

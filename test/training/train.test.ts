@@ -35,6 +35,12 @@ describe('train on the sample (temporal split)', () => {
     // The validation block is the last week before the cutoff.
     expect(Date.parse(manifest.data.cutoff)).toBe(Date.UTC(2013, 6, 22));
     expect(manifest.calibration).toHaveLength(9);
+    // The range of every raw feature over the fit rows travels with the model (serving clamps to it).
+    const { mean, min, max } = manifest.normalization as { mean: number[]; min: number[]; max: number[] };
+    expect(min).toHaveLength(mean.length);
+    expect(max).toHaveLength(mean.length);
+    min.forEach((lo, j) => expect(lo).toBeLessThanOrEqual(mean[j]!));
+    max.forEach((hi, j) => expect(hi).toBeGreaterThanOrEqual(mean[j]!));
     // A fifth of the fit rows again as new bids and (--short-history-share 0.2) another fifth with a short history.
     expect(manifest.training.shortHistoryShare).toBe(0.2);
     expect(manifest.training.shortHistoryHours).toEqual([1, 2, 5]);
