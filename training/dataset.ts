@@ -115,11 +115,11 @@ export async function buildDataset(instances: AsyncIterable<TraceInstance>, opti
   let samples = 0;
   // Each example's window is used by its features and baselines before the next one is built.
   const windowBuffers = new WindowBuffers();
+  const share = options.observedPeakShare ?? 0;
 
   for await (const trace of instances) {
     const index = instanceIds.length;
     let count = 0;
-    const share = options.observedPeakShare ?? 0;
     const observed = share > 0 && trace.samples.length > 0 ? declareProfile(trace, options.declarationWindowMs ?? DECLARATION_WINDOW_MS, 'observed') : null;
     for (const traced of traceExamples(trace, options)) {
       const example =

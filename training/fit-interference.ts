@@ -163,7 +163,7 @@ export async function fitInterference(observations: InterferenceObservation[], s
   const order = mulberry32(seed + 1);
   try {
     for (let epoch = 1; epoch <= EPOCHS; epoch++) {
-      const idx = tf.tensor1d(Int32Array.from(shuffledIndices(cut, order)), 'int32');
+      const idx = tf.tensor1d(shuffledIndices(cut, order), 'int32');
       const [xe, ye] = [tf.gather(xs, idx), tf.gather(ys, idx)];
       try {
         const history = await model.fit(xe, ye, { epochs: 1, batchSize: 256, shuffle: false, verbose: 0 });

@@ -10,9 +10,9 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** A uniformly random permutation of 0 … n − 1 (Fisher–Yates) drawn from `random`. */
-export function shuffledIndices(n: number, random: () => number): Uint32Array {
-  const order = new Uint32Array(n);
+/** A uniformly random permutation of 0 … n − 1 (Fisher–Yates) drawn from `random`, as tfjs gather indices (int32). */
+export function shuffledIndices(n: number, random: () => number): Int32Array {
+  const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

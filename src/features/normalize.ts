@@ -55,31 +55,31 @@ export function featureRange(matrix: Float32Array, width: number): { min: number
   return { min, max };
 }
 
-/** The standardized value of raw feature `j` (clamped to the training range when `stats` has one). */
-function standardize(v: number, stats: NormalizationStats, j: number): number {
-  const x = stats.min && stats.max ? Math.min(stats.max[j]!, Math.max(stats.min[j]!, v)) : v;
-  return (x - stats.mean[j]!) / stats.std[j]!;
+/**
+ * Standardizes `values[offset + j]` for j in [from, to) in place with feature j's statistics, clamping to the
+ * training range first when `stats` has one. The one loop both entry points below use; the bounds are looked up once
+ * per call, not per element (a per-element helper had cost 2.6 ms of a 2,000-row batch, a tenth of the prediction).
+ */
+function standardizeSpan(values: Float32Array, offset: number, stats: NormalizationStats, from: number, to: number): void {
+  const { mean, std } = stats;
+  const lo = stats.min && stats.max ? stats.min : null;
+  const hi = lo ? stats.max! : null;
+  for (let j = from; j < to; j++) {
+    let v = values[offset + j]!;
+    if (lo) v = v < lo[j]! ? lo[j]! : v > hi![j]! ? hi![j]! : v;
+    values[offset + j] = (v - mean[j]!) / std[j]!;
+  }
 }
 
 /** Normalizes features from … to − 1 of one row in place (the columns of the same indices in `stats`). */
 export function normalizeRange(row: Float32Array, stats: NormalizationStats, from: number, to: number): void {
-  for (let i = from; i < to; i++) row[i] = standardize(row[i]!, stats, i);
+  standardizeSpan(row, 0, stats, from, to);
 }
 
 /** Normalizes `matrix` in place with saved statistics. */
 export function applyNormalization(matrix: Float32Array, stats: NormalizationStats): Float32Array {
   const width = stats.mean.length;
   if (matrix.length % width !== 0) throw new RangeError(`matrix length ${matrix.length} is not a multiple of ${width}`);
-  // Row by column with the bounds hoisted: standardize() per element (a modulo and two lookups more) cost 2.6 ms on a
-  // 2,000-row batch, a tenth of the whole prediction.
-  const lo = stats.min ?? null;
-  const hi = stats.max ?? null;
-  for (let row = 0; row < matrix.length; row += width) {
-    for (let j = 0; j < width; j++) {
-      let v = matrix[row + j]!;
-      if (lo && hi) v = v < lo[j]! ? lo[j]! : v > hi[j]! ? hi[j]! : v;
-      matrix[row + j] = (v - stats.mean[j]!) / stats.std[j]!;
-    }
-  }
+  for (let row = 0; row < matrix.length; row += width) standardizeSpan(matrix, row, stats, 0, width);
   return matrix;
 }

@@ -34,7 +34,7 @@ export function initTfBackend(log: (message: string) => void = (m) => console.er
 }
 
 /** The matrix-product kernels whose transposed-operand path `transposeOperandsFirst` replaces. */
-export const MATMUL_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
+const MATMUL_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
 
 /** The backends' own kernels, by `kernel/backend`, while `transposeOperandsFirst` has replaced them. */
 const originals = new Map<string, tf.KernelConfig>();
