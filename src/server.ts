@@ -15,12 +15,10 @@ import { ClearingLoop } from './scheduler/loop.js';
 import type { MarketEngine } from './scheduler/engine.js';
 import { inlineRoundRunner } from './scheduler/roundRunner.js';
 import { WorkerRoundRunner } from './scheduler/workerRoundRunner.js';
-import { randomId, systemClock, type PredictionProvider, type ServiceContext } from './service/context.js';
+import { randomId, serviceContext, systemClock, type PredictionProvider } from './service/context.js';
 import { ensureOperatorToken } from './service/ensureOperatorToken.js';
 import { loadDemoCluster } from './service/loadDemoCluster.js';
 import { createMetrics } from './service/metrics.js';
-import { BoundedCache } from './service/boundedCache.js';
-import { StatusCache } from './service/statusCache.js';
 
 export interface RunningServer {
   port: number;
@@ -48,19 +46,16 @@ export async function startServer({ config, logger, engine, predictions, models 
   );
   const metrics = createMetrics({ defaults: true });
   const loopRef: { loop: ClearingLoop | null } = { loop: null };
-  const ctx: ServiceContext = {
+  const ctx = serviceContext({
     db: database.db,
     clock: systemClock,
     predictions,
     engine,
     historySamples: config.historySamples,
-    newId: randomId,
-    principals: new BoundedCache(),
-    profileOwners: new BoundedCache(),
-    statusCache: new StatusCache(config.statusCacheMs),
+    statusCacheMs: config.statusCacheMs,
     rounds: { bidArrived: () => loopRef.loop?.bidArrived(), capacityFreed: () => loopRef.loop?.capacityFreed() },
-    ...(models ? { models } : {}),
-  };
+    models,
+  });
 
   metrics.countStatusReads(ctx.statusCache);
   const { generated } = await ensureOperatorToken({ ctx, configured: config.adminToken });

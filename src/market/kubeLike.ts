@@ -224,6 +224,7 @@ export function kubeLikeRound(snapshot: Snapshot, options: Partial<KubeLikeConfi
     now,
     modelVersion: null,
     placements,
+    predictions: [],
     outcomes,
     preemptions,
     terminations,

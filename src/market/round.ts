@@ -92,6 +92,7 @@ export function clearRound(snapshot: Snapshot, deps: EngineDeps, config?: Partia
     now,
     modelVersion: deps.predictor.version,
     placements,
+    predictions: active.map((inst, i) => ({ instanceId: inst.id, prediction: predictions[i]! })),
     outcomes,
     preemptions: ctx.preemptions,
     terminations,

@@ -390,10 +390,23 @@ export interface Termination {
   nodeId: string | null;
 }
 
+/** A running instance's prediction as a round made it anew (from the instance's latest feedback). */
+export interface InstancePrediction {
+  instanceId: string;
+  prediction: Prediction;
+}
+
 export interface Plan {
   now: number;
   modelVersion: string | null;
   placements: Placement[];
+  /**
+   * The prediction this round decided each running instance with, for every instance still active after the
+   * deadlines (snapshot order): rounds re-predict running instances from their latest feedback, and this is what an
+   * instance's status shows from then on. A policy that does not predict lists none, and instances keep the
+   * prediction they were admitted with.
+   */
+  predictions: InstancePrediction[];
   outcomes: BidOutcome[];
   preemptions: Preemption[];
   terminations: Termination[];

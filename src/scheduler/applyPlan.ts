@@ -8,11 +8,13 @@
  * - the set of live instances is exactly the snapshot's, each with the same version (nothing started, stopped,
  *   noticed or moved since);
  * - each placed bid is still pending (conditional `UPDATE ... WHERE state = 'pending'`).
+ * Besides the plan's decisions it records the prediction the round decided each running instance with, where that
+ * changed (what instance status shows).
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/database.js';
 import { bids, instances, ledger, nodes, profiles, rounds } from '../db/schema.js';
-import type { PendingBid, Plan, PreemptionNotice } from '../market/types.js';
+import type { InstancePrediction, PendingBid, Plan, Prediction, PreemptionNotice, Quantiles } from '../market/types.js';
 import { admissionTerms, noticeFor } from '../market/index.js';
 import { LIVE_STATES } from '../service/nodeViews.js';
 import type { SnapshotRead } from './snapshot.js';
@@ -44,6 +46,8 @@ export const outcomeKey = (o: Plan['outcomes'][number]): string => JSON.stringif
 export interface Applied {
   /** The deferrals written by this plan, by bid id (outcomeKey); valid once the transaction has committed. */
   deferrals: Map<string, string>;
+  /** The predictions this plan recorded anew (from Plan.predictions: those that differ from the row's). */
+  predicted: InstancePrediction[];
 }
 
 export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options: ApplyOptions): Promise<Applied> {
@@ -111,6 +115,8 @@ export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options:
       })
       .where(eq(instances.id, p.instanceId));
   }
+
+  const predicted = await writePredictions(tx, read, plan);
 
   const pendingBids = new Map<string, PendingBid>(read.snapshot.bids.map((b) => [b.id, b]));
   // Placements: every placed bid must still be pending. One conditional UPDATE for all of them (a VALUES list), then
@@ -222,7 +228,36 @@ export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options:
       attempts: options.attempts,
     });
   }
-  return { deferrals };
+  return { deferrals, predicted };
+}
+
+const sameQuantiles = (a: Quantiles, b: Quantiles) => a.mean === b.mean && a.p95 === b.p95 && a.p99 === b.p99;
+const samePrediction = (a: Prediction, b: Prediction) =>
+  a.modelVersion === b.modelVersion && sameQuantiles(a.cpu, b.cpu) && sameQuantiles(a.memory, b.memory) && sameQuantiles(a.network, b.network);
+
+/**
+ * Records the round's prediction of each running instance that did not stop this round, where it differs from what
+ * the row holds (an instance without new feedback is predicted the same, and is not written again). The version is
+ * bumped by one (SnapshotCache.recordPredictions relies on it). Returns what it wrote.
+ */
+async function writePredictions(tx: Tx, read: SnapshotRead, plan: Plan): Promise<InstancePrediction[]> {
+  const stored = new Map(read.live.map((l) => [l.row.id, l.row.prediction]));
+  const stopped = new Set(plan.terminations.filter((t) => t.kind === 'preempted').map((t) => t.instanceId));
+  const changed = plan.predictions.filter(({ instanceId, prediction }) => {
+    const current = stored.get(instanceId);
+    if (current === undefined) throw new PlanConflict(`plan predicts unknown instance ${instanceId}`);
+    return !stopped.has(instanceId) && !samePrediction(current, prediction);
+  });
+  if (changed.length > 0) {
+    // One parameter: a JSON object from instance id to prediction, unpacked by jsonb_each.
+    const byId = JSON.stringify(Object.fromEntries(changed.map((p) => [p.instanceId, p.prediction])));
+    await tx
+      .update(instances)
+      .set({ prediction: sql`v.value`, version: sql`${instances.version} + 1` })
+      .from(sql`jsonb_each(${byId}::jsonb) as v`)
+      .where(eq(instances.id, sql`v.key`));
+  }
+  return changed;
 }
 
 /** Refuses (rolls back) a plan that would put more declared peak memory on a node it places onto than the node has. */

@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
-import type { Plan } from '../market/types.js';
+import type { InstancePrediction, Plan } from '../market/types.js';
 import type { Clock, PredictionProvider, RoundTrigger } from '../service/context.js';
 import type { Metrics } from '../service/metrics.js';
 import type { CachedInstance, StatusCache } from '../service/statusCache.js';
@@ -209,11 +209,13 @@ export class ClearingLoop implements RoundTrigger {
         // `current()` without a lease is enough even when a model swap lands while the worker computes.
         const plan = await this.runner.clearRound(read.snapshot, predictions.current(), now % 2 ** 31, timings);
         const t = performance.now();
+        let predicted: InstancePrediction[] = [];
         try {
           const applied = await db.transaction((tx) =>
             applyPlan(tx, read, plan, { newId: this.options.newId, attempts: attempt, deferrals: this.deferrals }),
           );
           this.deferrals = applied.deferrals;
+          predicted = applied.predicted;
         } catch (err) {
           if (!(err instanceof PlanConflict)) throw err;
           metrics?.planConflicts.inc();
@@ -222,7 +224,11 @@ export class ClearingLoop implements RoundTrigger {
         } finally {
           timings.applyMs = performance.now() - t;
         }
-        statusCache?.invalidateAll([...plan.terminations, ...plan.preemptions].map((c) => c.instanceId));
+        // Instances the plan stopped, noticed, moved or re-predicted: their status changed. A row whose only change
+        // was its prediction is known exactly (the prediction, version + 1), so the snapshot cache takes it in.
+        const changed = new Set([...plan.terminations, ...plan.preemptions].map((c) => c.instanceId));
+        statusCache?.invalidateAll([...changed, ...predicted.map((p) => p.instanceId)]);
+        this.snapshotOptions.cache?.recordPredictions(predicted.filter((p) => !changed.has(p.instanceId)));
         this.capacityFree = !plan.outcomes.some((o) => o.reason === 'capacity');
         metrics?.rounds.inc({ result: 'applied' });
         metrics?.placements.inc(plan.placements.length);

@@ -16,7 +16,7 @@
  * so that nothing (the engine runs inline in tests) can change what the next round will be given.
  */
 import type { instances } from '../db/schema.js';
-import type { FeedbackSample, PendingBid, RunningInstance, WorkloadProfile } from '../market/types.js';
+import type { FeedbackSample, InstancePrediction, PendingBid, RunningInstance, WorkloadProfile } from '../market/types.js';
 
 export type InstanceRow = typeof instances.$inferSelect;
 
@@ -35,6 +35,19 @@ export class SnapshotCache {
   readonly bids = new Map<string, PendingBid>();
   /** Profiles of pending bids by id (an instance's entry holds its own). */
   readonly profiles = new Map<string, WorkloadProfile>();
+
+  /**
+   * Takes in predictions this process's last plan recorded, once that plan has committed: each row gets the
+   * prediction and the version the plan's UPDATE gave it (applyPlan's writePredictions bumps it by one under the row
+   * lock the plan held), so the next snapshot need not read the row again. Only for instances the plan changed in no
+   * other way; the engine's view of the row stays the same object (it holds no prediction).
+   */
+  recordPredictions(written: readonly InstancePrediction[]): void {
+    for (const { instanceId, prediction } of written) {
+      const entry = this.instances.get(instanceId);
+      if (entry) entry.row = deepFreeze({ ...entry.row, prediction, version: entry.row.version + 1 });
+    }
+  }
 
   /** Forgets what the last snapshot no longer holds (finished instances, decided bids, their profiles). */
   retain(liveInstanceIds: ReadonlySet<string>, pendingBidIds: ReadonlySet<string>): void {

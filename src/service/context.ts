@@ -8,8 +8,8 @@ import type { InterferenceModel, Predictor } from '../market/types.js';
 import type { ModelRegistry } from '../model/registry.js';
 import type { MarketEngine } from '../scheduler/engine.js';
 import type { Principal } from './authenticate.js';
-import type { BoundedCache } from './boundedCache.js';
-import type { StatusCache } from './statusCache.js';
+import { BoundedCache } from './boundedCache.js';
+import { StatusCache } from './statusCache.js';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -67,3 +67,20 @@ export interface ServiceContext {
 }
 
 export const randomId = (prefix: string): string => `${prefix}_${randomUUID().replaceAll('-', '')}`;
+
+/** What a process decides about its service context; the per-process caches are made fresh. */
+export type ServiceSetup = Pick<ServiceContext, 'db' | 'clock' | 'predictions' | 'engine' | 'historySamples' | 'rounds' | 'models'> & {
+  /** TTL of the status cache (statusCache.ts; 0 disables it). */
+  statusCacheMs: number;
+};
+
+export function serviceContext({ statusCacheMs, models, ...setup }: ServiceSetup): ServiceContext {
+  return {
+    ...setup,
+    newId: randomId,
+    principals: new BoundedCache(),
+    profileOwners: new BoundedCache(),
+    statusCache: new StatusCache(statusCacheMs),
+    ...(models ? { models } : {}),
+  };
+}

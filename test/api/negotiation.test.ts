@@ -1,7 +1,8 @@
 /** The negotiation endpoints end to end through app.request: profile → bid → round → instance → feedback. */
 import { describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
-import { bids, feedback } from '../../src/db/schema.js';
+import { bids, feedback, instances } from '../../src/db/schema.js';
+import { predictionView } from '../../src/service/views.js';
 import { webProfile, smallNodes } from '../helpers/fixtures.js';
 import { call, useTestService,  } from '../helpers/service.js';
 
@@ -181,6 +182,39 @@ describe('POST /provide_runtime_feedback', () => {
     expect(res.body).toEqual({ accepted: 2 });
     const status = await call(env.svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey });
     expect(status.body.usage).toEqual({ cpu: 2.5, memory: 2000, network: 90, at: samples[1]!.at });
+  });
+
+  it('shows the prediction the latest round made from the feedback, and writes it only when it changed', async () => {
+    const c = await runningInstance();
+    const status = async () => (await call(env.svc.app, 'GET', `/instances/${c.instanceId}`, { token: c.apiKey })).body;
+    const version = async () =>
+      (await env.database.db.select({ v: instances.version }).from(instances).where(eq(instances.id, c.instanceId)))[0]!.v;
+    const admitted = (await status()).predictedUtilization;
+    // Feedback far above the declared average (2 cores, 2048 MiB, 100 Mbps): the statistical predictor's blend moves.
+    const t = env.svc.clock.now();
+    const samples = Array.from({ length: 12 }, (_, k) => ({
+      at: new Date(t - (12 - k) * 60_000).toISOString(),
+      cpu: 3.5,
+      memory: 3900,
+      network: 350,
+    }));
+    expect((await call(env.svc.app, 'POST', '/provide_runtime_feedback', { token: c.apiKey, body: { instanceId: c.instanceId, samples } })).status).toBe(202);
+    expect((await status()).predictedUtilization).toEqual(admitted); // cached until a round re-predicts
+
+    const report = await env.svc.round();
+    const made = report.plan!.predictions.find((p) => p.instanceId === c.instanceId)!.prediction;
+    const current = (await status()).predictedUtilization;
+    expect(current).toEqual(predictionView(made));
+    expect(current.cpu.mean).toBeGreaterThan(admitted.cpu.mean);
+    expect(current.memory.mean).toBeGreaterThan(admitted.memory.mean);
+    expect(current.network.p95).toBeGreaterThan(admitted.network.p95);
+
+    // No new feedback: the next round predicts the same and leaves the row alone.
+    const before = await version();
+    const again = await env.svc.round();
+    expect(again.plan!.predictions.find((p) => p.instanceId === c.instanceId)!.prediction).toEqual(made);
+    expect(await version()).toBe(before);
+    expect((await status()).predictedUtilization).toEqual(current);
   });
 
   it('stores a retried batch once when it carries the same Idempotency-Key', async () => {

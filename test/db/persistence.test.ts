@@ -109,6 +109,15 @@ describe(`persistence on ${driverName}`, () => {
     expect(await instancesOf([a, b])).toHaveLength(0);
   });
 
+  it('refuses a plan that predicts an instance the snapshot does not hold, and applies nothing of it', async () => {
+    const s = await scenario(1);
+    const bidId = await s.bid();
+    const { read, plan: p } = await plan();
+    const forged: Plan = { ...p, predictions: [{ instanceId: 'in_unknown', prediction: p.placements[0]!.predictions[0]! }] };
+    await expect(apply(read, forged)).rejects.toBeInstanceOf(PlanConflict);
+    expect(await instancesOf([bidId])).toHaveLength(0);
+  });
+
   it('places a bid exactly once when two schedulers run rounds at the same time', async () => {
     const s = await scenario(3);
     const bidId = await s.bid(5, 2);

@@ -10,6 +10,8 @@ import { eq, sql } from 'drizzle-orm';
 import { bids, feedback, instances, ledger } from '../../src/db/schema.js';
 import { LEDGER_HALF_LIVES, readSnapshot, type SnapshotRead } from '../../src/scheduler/snapshot.js';
 import { SnapshotCache } from '../../src/scheduler/snapshotCache.js';
+import { applyPlan } from '../../src/scheduler/applyPlan.js';
+import { randomId } from '../../src/service/context.js';
 import { driverName } from '../helpers/database.js';
 import { smallNodes, webProfile } from '../helpers/fixtures.js';
 import { call, loopFor, snapshotOptions, useTestService } from '../helpers/service.js';
@@ -162,6 +164,29 @@ describe(`feedback counts on ${driverName}`, () => {
     expect(await countOf()).toBe(3);
     const [stored] = await env.database.db.select({ n: sql<number>`count(*)::int` }).from(feedback).where(eq(feedback.instanceId, id));
     expect(stored!.n).toBe(3);
+  });
+});
+
+describe(`recorded predictions on ${driverName}`, () => {
+  it('takes in the rows a plan re-predicted, exactly as committed, so the next read does not fetch them again', async () => {
+    const { svc } = env;
+    const cache = new SnapshotCache();
+    const { client, mine } = await placedInstance();
+    await expectSameAsFresh(cache);
+    await feedbackFor(client.apiKey, mine.row.id, [3, 2, 1]);
+    // One round as the loop runs it: snapshot through the cache, plan, apply, then the cache takes in what was written.
+    const snap = await read(cache);
+    const models = svc.ctx.predictions.current();
+    const plan = svc.ctx.engine.clearRound(snap.snapshot, { predictor: models.predictor, interference: models.interference, random: svc.ctx.engine.random(1) });
+    const applied = await env.database.db.transaction((tx) => applyPlan(tx, snap, plan, { newId: randomId, attempts: 1 }));
+    const written = applied.predicted.find((p) => p.instanceId === mine.row.id);
+    expect(written).toBeDefined();
+    cache.recordPredictions(applied.predicted);
+    const patched = cache.instances.get(mine.row.id)!.row;
+    expect(patched.prediction).toEqual(written!.prediction);
+
+    const next = await expectSameAsFresh(cache); // row, version and prediction as the database holds them
+    expect(next.live.find((l) => l.row.id === mine.row.id)!.row).toBe(patched); // not fetched again
   });
 });
 

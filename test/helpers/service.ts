@@ -12,12 +12,10 @@ import { ClearingLoop, type LoopOptions } from '../../src/scheduler/loop.js';
 import { readSnapshot } from '../../src/scheduler/snapshot.js';
 import type { SnapshotCache } from '../../src/scheduler/snapshotCache.js';
 import { bindMarketEngine, statisticalModels } from '../../src/scheduler/marketEngine.js';
-import { noRoundTrigger, randomId, type ServiceContext } from '../../src/service/context.js';
+import { noRoundTrigger, randomId, serviceContext, type ServiceContext } from '../../src/service/context.js';
 import { createClient } from '../../src/service/createClient.js';
 import { ensureOperatorToken } from '../../src/service/ensureOperatorToken.js';
 import { createMetrics } from '../../src/service/metrics.js';
-import { BoundedCache } from '../../src/service/boundedCache.js';
-import { StatusCache } from '../../src/service/statusCache.js';
 import { openTestDatabase } from './database.js';
 
 export const ONE_MIB = 1024 * 1024;
@@ -49,19 +47,16 @@ export async function createTestService(database: Database, options: { modelsDir
     ? new ModelRegistry({ modelsDir: options.modelsDir, fallback: statisticalModels().current() })
     : undefined;
   const predictions = models ?? statisticalModels();
-  const ctx: ServiceContext = {
+  const ctx = serviceContext({
     db: database.db,
     clock,
     predictions,
     engine,
     historySamples: 60,
-    newId: randomId,
-    principals: new BoundedCache(),
-    profileOwners: new BoundedCache(),
-    statusCache: new StatusCache(60_000),
+    statusCacheMs: 60_000,
     rounds: noRoundTrigger,
-    ...(models ? { models } : {}),
-  };
+    models,
+  });
   const operatorToken = `op-test-${randomId('t')}`;
   await ensureOperatorToken({ ctx, configured: operatorToken });
   const metrics = createMetrics({ defaults: false });

@@ -42,7 +42,9 @@ describe('roundPredictorInputs', () => {
     expect(expected[1]!.profile).toBe(snap.bids[0]!.profile);
 
     const predictor = new RecordingPredictor();
-    clearRound(snap, { predictor, interference: new StatisticalInterferenceModel(), random: seededRandom(3) }, config);
+    const plan = clearRound(snap, { predictor, interference: new StatisticalInterferenceModel(), random: seededRandom(3) }, config);
     expect(predictor.calls).toEqual([expected]);
+    // The plan records what each active instance was decided with (the instance past its deadline is not active).
+    expect(plan.predictions).toEqual([{ instanceId: 'keep', prediction: new StatisticalPredictor().predict([expected[0]!])[0] }]);
   });
 });

@@ -13,6 +13,7 @@ const emptyPlan = (now: number): Plan => ({
   now,
   modelVersion: null,
   placements: [],
+  predictions: [],
   outcomes: [],
   preemptions: [],
   terminations: [],

@@ -46,6 +46,7 @@ export function fifoPolicy(unitPrices: UnitPrices): Policy {
         now: snapshot.now,
         modelVersion: null,
         placements,
+        predictions: [],
         outcomes,
         preemptions: [],
         terminations: [],

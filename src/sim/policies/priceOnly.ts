@@ -136,6 +136,7 @@ export function priceOnlyPolicy(reserveUnitPrices: UnitPrices): Policy {
         now: snapshot.now,
         modelVersion: null,
         placements,
+        predictions: [],
         outcomes,
         preemptions,
         terminations,
