@@ -3,13 +3,16 @@
  * database phases (snapshot, apply) and in prediction when `--reporting` of the `--instances` running instances have
  * new feedback each round, through the service's own functions and clearing loop, in process.
  *
- *   npm run -s bench -- rounds --json [--instances 2000] [--reporting 1] [--rounds 5] [--driver pglite|postgres]
- *                                     [--pg postgres://postgres@127.0.0.1:5432/test]
+ *   npm run -s bench -- rounds --json [--instances 2000] [--history 60] [--reporting 1] [--rounds 5]
+ *                                     [--driver pglite|postgres] [--pg postgres://postgres@127.0.0.1:5432/test]
  *
+ * Each instance starts with `--history` samples of feedback (one a minute; 60 is what a round reads by default).
  * Every reporting instance sends one sample per round (`provideRuntimeFeedback`, one request each), so each round
  * re-predicts it and records its new prediction (applyPlan); `--reporting 0` gives the steady round with nothing new.
- * The statistical predictor serves (the learned model's cost is `bench model`). On PostgreSQL the benchmark creates
- * a database of its own and drops it at the end. Phase times are medians over the measured rounds.
+ * After each round one client asks for a quote (`POST /quote`'s service function: a what-if round on a snapshot it
+ * reads incrementally, src/scheduler/quoteSnapshots.ts), timed as `quote`. The statistical predictor serves (the
+ * learned model's cost is `bench model`). On PostgreSQL the benchmark creates a database of its own and drops it at
+ * the end. Times are medians over the measured rounds.
  */
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -23,6 +26,7 @@ import { addNode } from '../src/service/addNode.js';
 import { noRoundTrigger, randomId, serviceContext } from '../src/service/context.js';
 import { createClient } from '../src/service/createClient.js';
 import { provideRuntimeFeedback } from '../src/service/provideRuntimeFeedback.js';
+import { quote } from '../src/service/quote.js';
 import { submitBid } from '../src/service/submitBid.js';
 import { submitWorkloadProfile } from '../src/service/submitWorkloadProfile.js';
 import { flag, option } from './args.js';
@@ -67,6 +71,7 @@ export async function main(args: string[]): Promise<void> {
   const reporting = flag(args, 'reporting', 1);
   const rounds = Math.max(1, Math.round(flag(args, 'rounds', 5)));
   const driver = option(args, 'driver', 'pglite');
+  const history = Math.round(flag(args, 'history', 60));
   if (reporting > 1) throw new Error('--reporting is a share of the instances, at most 1');
   const { database, drop } = await open(driver, option(args, 'pg', 'postgres://postgres@127.0.0.1:5432/test'));
   let t = Date.UTC(2026, 0, 1);
@@ -92,6 +97,7 @@ export async function main(args: string[]): Promise<void> {
     logger: pino({ level: 'silent' }),
     newId: randomId,
     statusCache: ctx.statusCache,
+    quoteSnapshots: ctx.quoteSnapshots,
   });
   try {
     // 16 cores and 64 GiB per node: room for every instance at its declared peak.
@@ -109,8 +115,19 @@ export async function main(args: string[]): Promise<void> {
     const ids = (await database.db.query.instances.findMany({ columns: { id: true } })).map((r) => r.id);
     if (ids.length !== count) throw new Error(`placed ${ids.length} of ${count} instances (${placed.plan?.placements.length} bids)`);
 
+    for (const [k, instanceId] of ids.entries()) {
+      if (history === 0) break;
+      const samples = Array.from({ length: history }, (_, j) => ({
+        at: new Date(t - (history - j) * 60_000).toISOString(),
+        cpu: 0.6 + ((k + j) % 5) * 0.1,
+        memory: 900 + ((k + j) % 7) * 10,
+        network: 40 + (j % 3),
+      }));
+      await provideRuntimeFeedback({ ctx, clientId: client.clientId, input: { instanceId, samples }, idempotencyKey: undefined });
+    }
+
     const reporters = ids.slice(0, Math.round(reporting * ids.length));
-    const phases = { snapshot: [] as number[], predict: [] as number[], engine: [] as number[], apply: [] as number[], total: [] as number[] };
+    const phases = { snapshot: [] as number[], predict: [] as number[], engine: [] as number[], apply: [] as number[], total: [] as number[], quote: [] as number[] };
     const written: number[] = [];
     // One warm-up round (the loop's caches fill), then the measured ones.
     for (let r = -1; r < rounds; r++) {
@@ -128,6 +145,9 @@ export async function main(args: string[]): Promise<void> {
       phases.apply.push(s.applyMs);
       phases.total.push(s.totalMs);
       written.push(s.predicted);
+      const asked = performance.now();
+      await quote({ ctx, clientId: client.clientId, input: { profileId, price: 1, count: 1, uninterruptible: false } });
+      phases.quote.push(performance.now() - asked);
     }
     const result = {
       benchmark: 'rounds',
@@ -136,6 +156,7 @@ export async function main(args: string[]): Promise<void> {
       machine: { cpus: cpus().length, node: process.version, loadAverage: loadavg().map((x) => Number(x.toFixed(2))) },
       driver,
       instances: count,
+      historySamples: history,
       reportingPerRound: reporters.length,
       rounds,
       predictedPerRound: median(written),

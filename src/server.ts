@@ -93,6 +93,7 @@ export async function startServer({ config, logger, engine, predictions, models 
     metrics,
     newId: randomId,
     statusCache: ctx.statusCache,
+    quoteSnapshots: ctx.quoteSnapshots,
   });
   loopRef.loop = loop;
 

@@ -12,6 +12,7 @@ import type { Clock, PredictionProvider, RoundTrigger } from '../service/context
 import type { Metrics } from '../service/metrics.js';
 import type { CachedInstance, StatusCache } from '../service/statusCache.js';
 import { applyPlan, PlanConflict } from './applyPlan.js';
+import type { QuoteSnapshots } from './quoteSnapshots.js';
 import { completeFinished, hasFinished } from './completeFinished.js';
 import type { MarketEngine } from './engine.js';
 import { emptyRunnerStats, inlineRoundRunner, type RoundRunner, type RunnerStats } from './roundRunner.js';
@@ -37,6 +38,8 @@ export interface LoopOptions {
    * and told which instances each round completed or its plan changed, once that has committed.
    */
   statusCache?: StatusCache;
+  /** The quotes' snapshot reader, handed this loop's snapshot cache after every applied round (quoteSnapshots.ts). */
+  quoteSnapshots?: QuoteSnapshots;
   /**
    * Least time between the starts of two rounds that bids trigger early (default 100 ms): a burst of bids then costs
    * at most 10 extra rounds a second, and each waits at most this long plus one round for a decision.
@@ -229,6 +232,7 @@ export class ClearingLoop implements RoundTrigger {
         const changed = new Set([...plan.terminations, ...plan.preemptions].map((c) => c.instanceId));
         statusCache?.invalidateAll([...changed, ...predicted.map((p) => p.instanceId)]);
         this.snapshotOptions.cache?.recordPredictions(predicted.filter((p) => !changed.has(p.instanceId)));
+        if (this.snapshotOptions.cache) this.options.quoteSnapshots?.adopt(this.snapshotOptions.cache);
         this.capacityFree = !plan.outcomes.some((o) => o.reason === 'capacity');
         metrics?.rounds.inc({ result: 'applied' });
         metrics?.placements.inc(plan.placements.length);

@@ -49,6 +49,20 @@ export class SnapshotCache {
     }
   }
 
+  /**
+   * Becomes a copy of `other` (another reader's cache, between its reads): the entries are copied, the immutable
+   * rows, histories and engine views they hold are shared. So a reader that reads rarely starts from another's
+   * recent state instead of from its own old one.
+   */
+  adopt(other: SnapshotCache): void {
+    this.instances.clear();
+    for (const [id, entry] of other.instances) this.instances.set(id, { ...entry });
+    this.bids.clear();
+    for (const [id, bid] of other.bids) this.bids.set(id, bid);
+    this.profiles.clear();
+    for (const [id, profile] of other.profiles) this.profiles.set(id, profile);
+  }
+
   /** Forgets what the last snapshot no longer holds (finished instances, decided bids, their profiles). */
   retain(liveInstanceIds: ReadonlySet<string>, pendingBidIds: ReadonlySet<string>): void {
     for (const id of this.instances.keys()) if (!liveInstanceIds.has(id)) this.instances.delete(id);

@@ -7,6 +7,7 @@ import type { Db } from '../db/database.js';
 import type { InterferenceModel, Predictor } from '../market/types.js';
 import type { ModelRegistry } from '../model/registry.js';
 import type { MarketEngine } from '../scheduler/engine.js';
+import { QuoteSnapshots } from '../scheduler/quoteSnapshots.js';
 import type { Principal } from './authenticate.js';
 import { BoundedCache } from './boundedCache.js';
 import { StatusCache } from './statusCache.js';
@@ -59,6 +60,8 @@ export interface ServiceContext {
   profileOwners: BoundedCache<string, string>;
   /** Instance rows for status reads (see statusCache.ts). */
   statusCache: StatusCache;
+  /** Incremental snapshots and cached predictions for what-if quotes (quoteSnapshots.ts). */
+  quoteSnapshots: QuoteSnapshots;
   /**
    * The model registry behind `predictions` when the service serves learned models (GET /models, activation).
    * Absent when the service runs on fixed models only; then no version can be activated.
@@ -81,6 +84,10 @@ export function serviceContext({ statusCacheMs, models, ...setup }: ServiceSetup
     principals: new BoundedCache(),
     profileOwners: new BoundedCache(),
     statusCache: new StatusCache(statusCacheMs),
+    quoteSnapshots: new QuoteSnapshots(setup.db, () => setup.clock.now(), {
+      historySamples: setup.historySamples,
+      ledgerHalfLifeSeconds: setup.engine.config.priorityReductionHalfLifeSeconds,
+    }),
     ...(models ? { models } : {}),
   };
 }

@@ -71,6 +71,7 @@ export async function createTestService(database: Database, options: { modelsDir
     metrics,
     newId: randomId,
     statusCache: ctx.statusCache,
+    quoteSnapshots: ctx.quoteSnapshots,
   });
   return {
     app: createApp({ ctx, logger, metrics, maxBodyBytes: ONE_MIB }),
