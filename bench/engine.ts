@@ -6,13 +6,15 @@
  *   npm run bench -- engine --json [--nodes N --running N --pending N --reps N --warmup N --seed N]
  *                                  [--interference statistical|learned --models-dir models]
  *
+ * `quoteMs` is the median time of a what-if quote (`POST /quote`'s engine call) for one more bid on the same snapshot.
+ *
  * `--interference learned` runs Parley with the active model version's learned interference head, as the service
  * serves it (a network pass per co-runner, placement on a shortlist: EngineConfig.interferenceShortlist) instead of
  * the statistical model (O(1) per node from aggregates). Utilization predictions are the statistical predictor's in
  * both: the service predicts before the round, and `npm run bench -- model` times that.
  */
 import { performance } from 'node:perf_hooks';
-import { clearRound, kubeLikeRound, seededRandom, StatisticalInterferenceModel, StatisticalPredictor } from '../src/market/index.js';
+import { clearRound, kubeLikeRound, quote, seededRandom, StatisticalInterferenceModel, StatisticalPredictor } from '../src/market/index.js';
 import type { Plan, Snapshot } from '../src/market/index.js';
 import type { InterferenceModel } from '../src/market/index.js';
 import { loadVersion } from '../src/model/loaded-version.js';
@@ -118,6 +120,20 @@ export async function main(args: string[]): Promise<void> {
   });
   const parley = r.parley!;
   const kube = r.kube!;
+  // A what-if quote for one more bid on the same snapshot: the round again with that bid, plus the start estimate.
+  // The service runs it in the round worker, predicted through the rounds' cache; here it predicts afresh, as above.
+  const quoteMs: number[] = [];
+  const quoted = snapshot.bids[0]?.profile ?? snapshot.instances[0]!.profile;
+  for (let k = 0; k < warmup + reps; k++) {
+    const started = performance.now();
+    quote(snapshot, quoted, { clientId: 'bench', price: 1, count: 1, uninterruptible: false }, {
+      predictor: new StatisticalPredictor(),
+      interference: interference.model,
+      random: seededRandom(2000 + k),
+    });
+    if (k >= warmup) quoteMs.push(performance.now() - started);
+  }
+  quoteMs.sort((a, b) => a - b);
   const parleyIdle = r.parleyIdle!;
   const kubeIdle = r.kubeIdle!;
 
@@ -146,12 +162,14 @@ export async function main(args: string[]): Promise<void> {
     fixedCpuMs: { parley: Number(parleyIdle.cpuMs.toFixed(1)), kubeLike: Number(kubeIdle.cpuMs.toFixed(1)) },
     marginalCostPerBidRatio: marginalRatio(parley.ms - parleyIdle.ms, kube.ms - kubeIdle.ms),
     marginalCpuCostPerBidRatio: marginalRatio(parley.cpuMs - parleyIdle.cpuMs, kube.cpuMs - kubeIdle.cpuMs),
+    quoteMs: Number(quoteMs[Math.floor(quoteMs.length / 2)]!.toFixed(1)),
     node: process.version,
   };
   if (args.includes('--json')) console.log(JSON.stringify(result));
   else {
     console.log(`engine round: ${size.nodes} nodes, ${size.running} running, ${size.pending} pending (median of ${reps})`);
     console.log(`  parley:    ${p.roundMs} ms (cpu ${p.cpuMs} ms), ${p.bidsPerSecond} bids/s, ${p.placed} placed, ${p.preemptions} preemptions`);
+    console.log(`  quote:     ${result.quoteMs} ms (one more bid, what-if)`);
     console.log(`  kube-like: ${k.roundMs} ms (cpu ${k.cpuMs} ms), ${k.bidsPerSecond} bids/s, ${k.placed} placed`);
     console.log(`  cost per bid, parley / kube-like: ${result.costPerBidRatio}× (marginal, without the fixed round cost: ${result.marginalCostPerBidRatio}×)`);
   }

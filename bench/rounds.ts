@@ -21,6 +21,7 @@ import postgres from 'postgres';
 import { openDatabase, type Database } from '../src/db/database.js';
 import type { WorkloadProfile } from '../src/market/types.js';
 import { ClearingLoop } from '../src/scheduler/loop.js';
+import { inlineRoundRunner } from '../src/scheduler/roundRunner.js';
 import { bindMarketEngine, statisticalModels } from '../src/scheduler/marketEngine.js';
 import { addNode } from '../src/service/addNode.js';
 import { noRoundTrigger, randomId, serviceContext } from '../src/service/context.js';
@@ -78,6 +79,7 @@ export async function main(args: string[]): Promise<void> {
   const clock = { now: () => t };
   const engine = bindMarketEngine();
   const predictions = statisticalModels();
+  const runner = inlineRoundRunner(engine);
   const ctx = serviceContext({
     db: database.db,
     clock,
@@ -86,6 +88,7 @@ export async function main(args: string[]): Promise<void> {
     historySamples: 60,
     statusCacheMs: 60_000,
     rounds: noRoundTrigger,
+    quoteRunner: runner,
   });
   const loop = new ClearingLoop({
     db: database.db,
@@ -98,6 +101,7 @@ export async function main(args: string[]): Promise<void> {
     newId: randomId,
     statusCache: ctx.statusCache,
     quoteSnapshots: ctx.quoteSnapshots,
+    runner,
   });
   try {
     // 16 cores and 64 GiB per node: room for every instance at its declared peak.

@@ -46,6 +46,8 @@ export async function startServer({ config, logger, engine, predictions, models 
   );
   const metrics = createMetrics({ defaults: true });
   const loopRef: { loop: ClearingLoop | null } = { loop: null };
+  // One runner for rounds and quotes: both run off the request thread and share its prediction cache.
+  const runner = config.engineWorker ? new WorkerRoundRunner(engine, logger) : inlineRoundRunner(engine);
   const ctx = serviceContext({
     db: database.db,
     clock: systemClock,
@@ -55,6 +57,7 @@ export async function startServer({ config, logger, engine, predictions, models 
     statusCacheMs: config.statusCacheMs,
     rounds: { bidArrived: () => loopRef.loop?.bidArrived(), capacityFreed: () => loopRef.loop?.capacityFreed() },
     models,
+    quoteRunner: runner,
   });
 
   metrics.countStatusReads(ctx.statusCache);
@@ -80,7 +83,6 @@ export async function startServer({ config, logger, engine, predictions, models 
     modelSync.start();
   }
 
-  const runner = config.engineWorker ? new WorkerRoundRunner(engine, logger) : inlineRoundRunner(engine);
   const loop = new ClearingLoop({
     db: database.db,
     clock: systemClock,

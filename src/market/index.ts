@@ -2,7 +2,7 @@
 export * from './types.js';
 export { clearRound } from './round.js';
 export { roundPredictorInputs } from './predictorInputs.js';
-export { quote, type QuoteBid } from './quote.js';
+export { quote, quotePredictorInputs, type QuoteBid } from './quote.js';
 export { kubeLikeRound, type KubeLikeConfig } from './kubeLike.js';
 export {
   engineConfigSchema,

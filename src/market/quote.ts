@@ -21,6 +21,7 @@ import type {
   EngineDeps,
   Penalty,
   PendingBid,
+  PredictorInput,
   PriorityClass,
   Quote,
   RandomSource,
@@ -31,10 +32,11 @@ import type {
 import type { EngineConfig } from './config.js';
 import { resolveEngineConfig } from './config.js';
 import { clearRound } from './round.js';
+import { roundPredictorInputs } from './predictorInputs.js';
 import { effectivePriority, indexLedger } from './ledger.js';
 import { billedUnits, paymentFor } from './payment.js';
 import { interruptionsLastDay } from './contract.js';
-import { expectedEnd, startModel, type EndOf } from './startEstimate.js';
+import { expectedEnd, startModel, startModelInputs, type EndOf } from './startEstimate.js';
 import { normalCdf, normalQuantile } from './normal.js';
 
 /** Draws of the runtime scenario behind a waiting bid's admitProbability (resolution 1/64). */
@@ -56,14 +58,8 @@ export interface QuoteBid {
   maxWaitSeconds?: number;
 }
 
-export function quote(
-  snapshot: Snapshot,
-  profile: WorkloadProfile,
-  bid: QuoteBid,
-  deps: EngineDeps,
-  config?: Partial<EngineConfig>,
-): Quote {
-  const cfg = resolveEngineConfig(config);
+/** The snapshot a quote runs its round on: `snapshot` with the quoted bid added as a pending bid (last). */
+export function withQuotedBid(snapshot: Snapshot, profile: WorkloadProfile, bid: QuoteBid): { snapshot: Snapshot; pending: PendingBid } {
   let id = '__quote__';
   while (snapshot.bids.some((b) => b.id === id)) id += '_';
   const pending: PendingBid = {
@@ -79,7 +75,30 @@ export function quote(
     ...(bid.penalty !== undefined ? { penalty: bid.penalty } : {}),
     ...(bid.maxWaitSeconds !== undefined ? { maxWaitSeconds: bid.maxWaitSeconds } : {}),
   };
-  const plan = clearRound({ ...snapshot, bids: [...snapshot.bids, pending] }, deps, cfg);
+  return { snapshot: { ...snapshot, bids: [...snapshot.bids, pending] }, pending };
+}
+
+/**
+ * The inputs of a quote's `deps.predictor.predict` calls, in order: its round's (roundPredictorInputs), then, when
+ * the round does not place the bid, the start estimate's (startModelInputs). A caller that predicts elsewhere
+ * computes both and answers the calls in turn (roundJob.ts).
+ */
+export function quotePredictorInputs(snapshot: Snapshot, profile: WorkloadProfile, bid: QuoteBid, config?: Partial<EngineConfig>): PredictorInput[][] {
+  const { snapshot: withBid, pending } = withQuotedBid(snapshot, profile, bid);
+  return [roundPredictorInputs(withBid, config), startModelInputs(snapshot, pending)];
+}
+
+export function quote(
+  snapshot: Snapshot,
+  profile: WorkloadProfile,
+  bid: QuoteBid,
+  deps: EngineDeps,
+  config?: Partial<EngineConfig>,
+): Quote {
+  const cfg = resolveEngineConfig(config);
+  const { snapshot: withBid, pending } = withQuotedBid(snapshot, profile, bid);
+  const id = pending.id;
+  const plan = clearRound(withBid, deps, cfg);
 
   const placed = plan.placements.find((p) => p.bidId === id);
   const displacing = plan.preemptions.filter((p) => p.preemptorId === id);

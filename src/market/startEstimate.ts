@@ -6,7 +6,7 @@
  * or −1 if even an empty node would not fit it. One batched prediction when the model is built; each evaluation is
  * O(instances · log) for the sort of leavers per node.
  */
-import type { EngineDeps, PendingBid, RunningInstance, Snapshot } from './types.js';
+import type { EngineDeps, PendingBid, PredictorInput, RunningInstance, Snapshot } from './types.js';
 import type { DemandMoments, NodeLoad } from './types.js';
 import type { EngineConfig } from './config.js';
 import { Cluster } from './cluster.js';
@@ -31,11 +31,16 @@ export interface StartModel {
   earliest(endOf: EndOf): number;
 }
 
+/** The start estimate's one batched prediction: every instance of the snapshot, then the bid (no history). */
+export function startModelInputs(snapshot: Snapshot, bid: PendingBid): PredictorInput[] {
+  const inputs: PredictorInput[] = snapshot.instances.map((i) => ({ profile: i.profile, history: i.history }));
+  inputs.push({ profile: bid.profile, history: [] });
+  return inputs;
+}
+
 export function startModel(snapshot: Snapshot, bid: PendingBid, deps: EngineDeps, config: EngineConfig): StartModel {
   const now = snapshot.now;
-  const inputs = snapshot.instances.map((i) => ({ profile: i.profile, history: i.history }));
-  inputs.push({ profile: bid.profile, history: [] });
-  const predictions = deps.predictor.predict(inputs);
+  const predictions = deps.predictor.predict(startModelInputs(snapshot, bid));
   const z = normalQuantile(1 - config.epsilon);
   const cluster = new Cluster(snapshot.nodes);
   const perNode: NodeLeavers[] = snapshot.nodes.map((_, nodeIdx) => ({ nodeIdx, load: emptyLoad(), leavers: [] }));

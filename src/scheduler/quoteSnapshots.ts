@@ -2,8 +2,8 @@
  * Snapshots for what-if quotes. A quote runs the round on the market as it is, so it needs a whole snapshot: every
  * live instance with its recent history. Read cold, that is slow (1.3 s on PGlite for 2,000 instances with 60 samples
  * each, where the clearing loop's incremental read takes 20–50 ms), so quotes read incrementally too, through a
- * SnapshotCache of their own, and predict through a PredictionCache of their own: the loop's caches are its own,
- * since a cache must never serve two reads at once.
+ * SnapshotCache of their own: the loop's is its own, since a cache must never serve two reads at once. (Predictions
+ * go through the round runner's prediction cache, which is synchronous and so shared safely: roundRunner.ts.)
  *
  * Reads run one at a time. A quote that arrives while a read runs waits for the next read, and every quote that
  * arrived meanwhile shares that one. So each quote sees at least everything committed before it arrived, and a burst
@@ -11,14 +11,12 @@
  * (`adopt`), so even a quote after a long quiet spell reads only what changed since the last round.
  */
 import type { Db } from '../db/database.js';
-import type { Predictor, Snapshot } from '../market/types.js';
-import { PredictionCache } from './predictionCache.js';
+import type { Snapshot } from '../market/types.js';
 import { readSnapshot, type SnapshotOptions } from './snapshot.js';
 import { SnapshotCache } from './snapshotCache.js';
 
 export class QuoteSnapshots {
   private readonly cache = new SnapshotCache();
-  private readonly predictions = new PredictionCache();
   /** The read running now (settled when none runs). */
   private running: Promise<unknown> = Promise.resolve();
   /** The read that starts when `running` ends, shared by every caller since it was queued. */
@@ -65,10 +63,5 @@ export class QuoteSnapshots {
    */
   adopt(cache: SnapshotCache): void {
     if (this.active === 0 && this.queued === null) this.cache.adopt(cache);
-  }
-
-  /** `predictor`, answering inputs unchanged since an earlier quote from that quote's predictions. */
-  predictor(predictor: Predictor): Predictor {
-    return { version: predictor.version, predict: (inputs) => this.predictions.predict(predictor, inputs).predictions };
   }
 }

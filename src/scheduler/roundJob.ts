@@ -13,6 +13,7 @@
  * from an empty encoder (JobEncoder.reset).
  */
 import {
+  quotePredictorInputs,
   roundPredictorInputs,
   seededRandom,
   StatisticalInterferenceModel,
@@ -28,7 +29,9 @@ import {
   type PredictorInput,
   type RunningInstance,
   type Snapshot,
+  type WorkloadProfile,
 } from '../market/index.js';
+import type { QuoteTerms } from './engine.js';
 import { TfjsInterferenceModel, type InterferenceHeadData } from '../model/interference.js';
 import type { PredictionModels } from '../service/context.js';
 import type { PredictionCache, RoundPredictions } from './predictionCache.js';
@@ -50,6 +53,8 @@ export interface RoundJob {
   instances: Delta<RunningInstance>;
   bids: Delta<PendingBid>;
   predictions: Prediction[];
+  /** A quote's further predict calls, answered in turn (quotePredictorInputs); none for a round. */
+  laterPredictions: Prediction[][];
   modelVersion: string | null;
   interference: InterferenceData;
   /** Seed of the round's RandomSource (seededRandom). */
@@ -67,6 +72,21 @@ export function interferenceFromData(data: InterferenceData): InterferenceModel 
   return data.kind === 'statistical'
     ? new StatisticalInterferenceModel(data.sensitivities)
     : TfjsInterferenceModel.fromData(data.head);
+}
+
+/**
+ * A quote's predictions, one list per predict call it makes (quotePredictorInputs), answered from the cache where
+ * the inputs are unchanged (the instances', mostly: the same objects the rounds predicted).
+ */
+export function predictQuote(
+  snapshot: Snapshot,
+  profile: WorkloadProfile,
+  terms: QuoteTerms,
+  predictor: Predictor,
+  config: EngineConfig,
+  cache: PredictionCache,
+): Prediction[][] {
+  return quotePredictorInputs(snapshot, profile, terms, config).map((inputs) => cache.predict(predictor, inputs).predictions);
 }
 
 /** The round's single batched prediction (roundPredictorInputs), answered from the cache where the inputs are unchanged. */
@@ -92,6 +112,7 @@ export class JobEncoder {
     models: PredictionModels,
     interference: InterferenceData,
     seed: number,
+    laterPredictions: Prediction[][] = [],
   ): RoundJob {
     const delta = <T extends { id: string }>(items: readonly T[], sent: Map<string, T>): [Delta<T>, Map<string, T>] => {
       const now = new Map<string, T>();
@@ -114,6 +135,7 @@ export class JobEncoder {
       instances,
       bids,
       predictions,
+      laterPredictions,
       modelVersion: models.predictor.version,
       interference,
       seed,
@@ -147,31 +169,37 @@ export class JobDecoder {
 }
 
 /**
- * Answers the round's single `predict` call with predictions computed beforehand for the same inputs. It can only
- * check the count: the engine's contract (round.ts, predictorInputs.ts) is what makes the inputs the same.
+ * Answers the round's single `predict` call (or a quote's calls, in turn: quotePredictorInputs) with predictions
+ * computed beforehand for the same inputs. It can only check the count: the engine's contract (round.ts,
+ * predictorInputs.ts, quote.ts) is what makes the inputs the same.
  */
 export class PrecomputedPredictor implements Predictor {
-  private used = false;
+  private calls = 0;
+  private readonly answers: readonly (readonly Prediction[])[];
 
   constructor(
     readonly version: string | null,
-    private readonly predictions: readonly Prediction[],
-  ) {}
+    predictions: readonly Prediction[],
+    ...later: (readonly Prediction[])[]
+  ) {
+    this.answers = [predictions, ...later];
+  }
 
   predict(inputs: readonly PredictorInput[]): Prediction[] {
-    if (this.used) throw new Error('PrecomputedPredictor answers one predict call per round');
-    if (inputs.length !== this.predictions.length) {
-      throw new Error(`precomputed ${this.predictions.length} predictions, the round asked for ${inputs.length}`);
+    const answer = this.answers[this.calls];
+    if (answer === undefined) throw new Error(`PrecomputedPredictor answers ${this.answers.length} predict call(s)`);
+    if (inputs.length !== answer.length) {
+      throw new Error(`precomputed ${answer.length} predictions, call ${this.calls + 1} asked for ${inputs.length}`);
     }
-    this.used = true;
-    return [...this.predictions];
+    this.calls++;
+    return [...answer];
   }
 }
 
 /** The engine dependencies a job stands for (used by the worker). */
 export function jobDeps(job: RoundJob): EngineDeps {
   return {
-    predictor: new PrecomputedPredictor(job.modelVersion, job.predictions),
+    predictor: new PrecomputedPredictor(job.modelVersion, job.predictions, ...job.laterPredictions),
     interference: interferenceFromData(job.interference),
     random: seededRandom(job.seed),
   };

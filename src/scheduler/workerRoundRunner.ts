@@ -17,11 +17,11 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { Plan, Snapshot } from '../market/types.js';
+import type { Plan, Quote, Snapshot, WorkloadProfile } from '../market/types.js';
 import type { PredictionModels } from '../service/context.js';
-import type { MarketEngine } from './engine.js';
+import type { MarketEngine, QuoteTerms } from './engine.js';
 import { PredictionCache } from './predictionCache.js';
-import { interferenceData, JobEncoder } from './roundJob.js';
+import { interferenceData, JobEncoder, predictQuote } from './roundJob.js';
 import { inlineRoundRunner, timedPredictions, type RoundRunner, type RunnerStats } from './roundRunner.js';
 import type { RoundRequest, RoundResponse } from './roundWorker.js';
 
@@ -41,7 +41,7 @@ function bootstrap(): string {
 }
 
 interface Pending {
-  resolve(plan: Plan): void;
+  resolve(result: Plan | Quote): void;
   reject(err: Error): void;
 }
 
@@ -84,27 +84,50 @@ export class WorkerRoundRunner implements RoundRunner {
     }
     const predictions = timedPredictions(snapshot, models, this.engine, this.predictionCache, stats);
     const posted = performance.now();
+    const plan = this.post<Plan>((id) => ({ id, job: this.encoder.encode(snapshot, predictions, models, interference, seed) }));
+    const handedOver = performance.now();
+    if (stats) stats.postMs = handedOver - posted;
+    try {
+      return await plan;
+    } finally {
+      if (stats) stats.engineMs = performance.now() - handedOver;
+    }
+  }
+
+  async quote(snapshot: Snapshot, profile: WorkloadProfile, terms: QuoteTerms, models: PredictionModels, seed: number): Promise<Quote> {
+    if (this.closed) throw new RoundWorkerError('round runner is closed');
+    const interference = interferenceData(models.interference);
+    if (interference === null) return this.inline.quote(snapshot, profile, terms, models, seed);
+    const [first, ...later] = predictQuote(snapshot, profile, terms, models.predictor, this.engine.config, this.predictionCache);
+    return this.post<Quote>((id) => ({
+      id,
+      job: this.encoder.encode(snapshot, first!, models, interference, seed, later),
+      quote: { profile, terms },
+    }));
+  }
+
+  /**
+   * Posts one request to the worker (spawning one if there is none) and waits for its answer. Requests are encoded
+   * and posted in one synchronous step, so the worker decodes them in the order the encoder produced them.
+   */
+  private async post<T extends Plan | Quote>(request: (id: number) => RoundRequest): Promise<T> {
     const worker = this.worker ?? this.spawn();
     const id = this.nextId++;
-    const plan = new Promise<Plan>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    const answer = new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (result: Plan | Quote) => void, reject });
       try {
-        worker.postMessage({ id, job: this.encoder.encode(snapshot, predictions, models, interference, seed) } satisfies RoundRequest);
+        worker.postMessage(request(id) satisfies RoundRequest);
       } catch (err) {
         this.pending.delete(id);
         reject(err as Error);
       }
     });
-    const handedOver = performance.now();
-    if (stats) stats.postMs = handedOver - posted;
     try {
-      return await plan;
+      return await answer;
     } catch (err) {
       // Whatever failed, the next job sends the whole snapshot again rather than trust what the worker holds.
       this.encoder.reset();
       throw err;
-    } finally {
-      if (stats) stats.engineMs = performance.now() - handedOver;
     }
   }
 
@@ -125,6 +148,10 @@ export class WorkerRoundRunner implements RoundRunner {
       this.pending.delete(response.id);
       if ('plan' in response) {
         pending.resolve(response.plan);
+        return;
+      }
+      if ('quote' in response) {
+        pending.resolve(response.quote);
         return;
       }
       const err = new RoundWorkerError(`${response.error.name}: ${response.error.message}`);

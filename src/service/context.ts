@@ -8,6 +8,7 @@ import type { InterferenceModel, Predictor } from '../market/types.js';
 import type { ModelRegistry } from '../model/registry.js';
 import type { MarketEngine } from '../scheduler/engine.js';
 import { QuoteSnapshots } from '../scheduler/quoteSnapshots.js';
+import type { RoundRunner } from '../scheduler/roundRunner.js';
 import type { Principal } from './authenticate.js';
 import { BoundedCache } from './boundedCache.js';
 import { StatusCache } from './statusCache.js';
@@ -60,8 +61,10 @@ export interface ServiceContext {
   profileOwners: BoundedCache<string, string>;
   /** Instance rows for status reads (see statusCache.ts). */
   statusCache: StatusCache;
-  /** Incremental snapshots and cached predictions for what-if quotes (quoteSnapshots.ts). */
+  /** Incremental snapshots for what-if quotes (quoteSnapshots.ts). */
   quoteSnapshots: QuoteSnapshots;
+  /** Where a quote's what-if round runs: the clearing loop's round runner (a worker thread in the server). */
+  quoteRunner: Pick<RoundRunner, 'quote'>;
   /**
    * The model registry behind `predictions` when the service serves learned models (GET /models, activation).
    * Absent when the service runs on fixed models only; then no version can be activated.
@@ -72,7 +75,7 @@ export interface ServiceContext {
 export const randomId = (prefix: string): string => `${prefix}_${randomUUID().replaceAll('-', '')}`;
 
 /** What a process decides about its service context; the per-process caches are made fresh. */
-export type ServiceSetup = Pick<ServiceContext, 'db' | 'clock' | 'predictions' | 'engine' | 'historySamples' | 'rounds' | 'models'> & {
+export type ServiceSetup = Pick<ServiceContext, 'db' | 'clock' | 'predictions' | 'engine' | 'historySamples' | 'rounds' | 'models' | 'quoteRunner'> & {
   /** TTL of the status cache (statusCache.ts; 0 disables it). */
   statusCacheMs: number;
 };

@@ -8,7 +8,8 @@ import { fieldError } from './errors.js';
 
 /**
  * What-if: the engine's estimate for a bid against the current state (a snapshot read after the request arrived,
- * incrementally: quoteSnapshots.ts); changes nothing.
+ * incrementally: quoteSnapshots.ts), computed by the round runner (off the request thread in the server); changes
+ * nothing.
  */
 export async function quote({ ctx, clientId, input }: { ctx: ServiceContext; clientId: string; input: QuoteInput }) {
   let profile: WorkloadProfile;
@@ -27,10 +28,5 @@ export async function quote({ ctx, clientId, input }: { ctx: ServiceContext; cli
   if (input.priority !== undefined) terms.priority = input.priority;
   if (input.penalty !== undefined) terms.penalty = input.penalty;
   if (input.maxWaitSeconds !== undefined) terms.maxWaitSeconds = input.maxWaitSeconds;
-  const models = ctx.predictions.current();
-  return ctx.engine.quote(snapshot, profile, terms, {
-    predictor: ctx.quoteSnapshots.predictor(models.predictor),
-    interference: models.interference,
-    random: ctx.engine.random(snapshot.now % 2 ** 31),
-  });
+  return ctx.quoteRunner.quote(snapshot, profile, terms, ctx.predictions.current(), snapshot.now % 2 ** 31);
 }

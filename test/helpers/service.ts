@@ -9,6 +9,7 @@ import type { App } from '../../src/api/env.js';
 import type { Database } from '../../src/db/database.js';
 import { ModelRegistry } from '../../src/model/registry.js';
 import { ClearingLoop, type LoopOptions } from '../../src/scheduler/loop.js';
+import { inlineRoundRunner } from '../../src/scheduler/roundRunner.js';
 import { readSnapshot } from '../../src/scheduler/snapshot.js';
 import type { SnapshotCache } from '../../src/scheduler/snapshotCache.js';
 import { bindMarketEngine, statisticalModels } from '../../src/scheduler/marketEngine.js';
@@ -47,6 +48,7 @@ export async function createTestService(database: Database, options: { modelsDir
     ? new ModelRegistry({ modelsDir: options.modelsDir, fallback: statisticalModels().current() })
     : undefined;
   const predictions = models ?? statisticalModels();
+  const runner = inlineRoundRunner(engine);
   const ctx = serviceContext({
     db: database.db,
     clock,
@@ -56,6 +58,7 @@ export async function createTestService(database: Database, options: { modelsDir
     statusCacheMs: 60_000,
     rounds: noRoundTrigger,
     models,
+    quoteRunner: runner,
   });
   const operatorToken = `op-test-${randomId('t')}`;
   await ensureOperatorToken({ ctx, configured: operatorToken });
@@ -72,6 +75,7 @@ export async function createTestService(database: Database, options: { modelsDir
     newId: randomId,
     statusCache: ctx.statusCache,
     quoteSnapshots: ctx.quoteSnapshots,
+    runner,
   });
   return {
     app: createApp({ ctx, logger, metrics, maxBodyBytes: ONE_MIB }),

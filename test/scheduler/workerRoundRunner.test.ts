@@ -95,6 +95,27 @@ describe('WorkerRoundRunner', () => {
     }
   });
 
+  it('gives the engine\'s own quote, for a bid placed now and for one no node can hold, between rounds', async () => {
+    const models: PredictionModels = { predictor: new VersionedPredictor(), interference: learnedInterference(), version: 'v-test' };
+    const snap = busySnapshot();
+    const small = { profile: profile({ cpu: { avg: 0.5, peak: 1 } }), terms: { clientId: 'c', price: 5, count: 1, uninterruptible: false } };
+    // Larger than any node (16 cores at most): not placed, so the quote also estimates its start (a second predict
+    // call, which the worker answers from predictions made on this thread; the estimate is −1, never).
+    const wide = { profile: profile({ cpu: { avg: 20, peak: 30 } }), terms: { clientId: 'c', price: 5, count: 1, uninterruptible: false } };
+    const direct = ({ profile: p, terms }: typeof small) =>
+      engine.quote(snap, p, terms, { predictor: models.predictor, interference: models.interference, random: engine.random(77) });
+    expect(direct(small).estimatedStartSeconds).toBe(0);
+    expect(direct(wide).estimatedStartSeconds).toBe(-1);
+    await runner.clearRound(snap, models, 1); // the worker holds this snapshot's objects; the quotes send no delta
+    for (const asked of [small, wide]) {
+      const expected = direct(asked);
+      expect(await runner.quote(snap, asked.profile, asked.terms, models, 77)).toEqual(expected);
+      expect(await inlineRoundRunner(engine).quote(snap, asked.profile, asked.terms, models, 77)).toEqual(expected);
+    }
+    // Rounds still match after quotes went through the same worker (the delta encoding stayed in step).
+    expect(await runner.clearRound(snap, models, 5)).toEqual(await inlineRoundRunner(engine).clearRound(snap, models, 5));
+  });
+
   it('fails a round whose engine call throws, and serves the next one', async () => {
     const models = { predictor: new StatisticalPredictor(), interference: new StatisticalInterferenceModel(), version: null };
     const bad = snapshot({ nodes: [node('n1'), node('n1')] });
