@@ -3,10 +3,11 @@
  * database phases (snapshot, apply) and in prediction when `--reporting` of the `--instances` running instances have
  * new feedback each round, through the service's own functions and clearing loop, in process.
  *
- *   npm run -s bench -- rounds --json [--instances 2000] [--history 60] [--reporting 1] [--rounds 5]
+ *   npm run -s bench -- rounds --json [--instances 2000] [--history 60] [--read-samples 60] [--reporting 1] [--rounds 5]
  *                                     [--driver pglite|postgres] [--pg postgres://postgres@127.0.0.1:5432/test]
  *
- * Each instance starts with `--history` samples of feedback (one a minute; 60 is what a round reads by default).
+ * Each instance starts with `--history` samples of feedback (one a minute); rounds and quotes read the last
+ * `--read-samples` of them (the service's `historySamples`, default 60).
  * Every reporting instance sends one sample per round (`provideRuntimeFeedback`, one request each), so each round
  * re-predicts it and records its new prediction (applyPlan); `--reporting 0` gives the steady round with nothing new.
  * After each round one client asks for a quote (`POST /quote`'s service function: a what-if round on a snapshot it
@@ -73,6 +74,7 @@ export async function main(args: string[]): Promise<void> {
   const rounds = Math.max(1, Math.round(flag(args, 'rounds', 5)));
   const driver = option(args, 'driver', 'pglite');
   const history = Math.round(flag(args, 'history', 60));
+  const readSamples = Math.round(flag(args, 'read-samples', 60));
   if (reporting > 1) throw new Error('--reporting is a share of the instances, at most 1');
   const { database, drop } = await open(driver, option(args, 'pg', 'postgres://postgres@127.0.0.1:5432/test'));
   let t = Date.UTC(2026, 0, 1);
@@ -85,7 +87,7 @@ export async function main(args: string[]): Promise<void> {
     clock,
     predictions,
     engine,
-    historySamples: 60,
+    historySamples: readSamples,
     statusCacheMs: 60_000,
     rounds: noRoundTrigger,
     quoteRunner: runner,
@@ -96,7 +98,7 @@ export async function main(args: string[]): Promise<void> {
     predictions,
     engine,
     roundMs: ROUND_MS,
-    historySamples: 60,
+    historySamples: readSamples,
     logger: pino({ level: 'silent' }),
     newId: randomId,
     statusCache: ctx.statusCache,
@@ -161,6 +163,7 @@ export async function main(args: string[]): Promise<void> {
       driver,
       instances: count,
       historySamples: history,
+      readSamples,
       reportingPerRound: reporters.length,
       rounds,
       predictedPerRound: median(written),

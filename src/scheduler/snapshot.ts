@@ -41,9 +41,13 @@ export interface SnapshotRead {
 /** IN lists are split so that no statement comes near PostgreSQL's 65,535 parameters. */
 const IN_CHUNK = 5000;
 
-async function inChunks<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+export async function inChunks<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) out.push(...(await query(ids.slice(i, i + IN_CHUNK))));
+  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+    // One push per row: spreading a chunk's rows into push() passes them as arguments, and a history read returns
+    // ids × historySamples rows (2,000 × 288 overflowed the call stack).
+    for (const row of await query(ids.slice(i, i + IN_CHUNK))) out.push(row);
+  }
   return out;
 }
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { bids, feedback, instances, ledger } from '../../src/db/schema.js';
-import { LEDGER_HALF_LIVES, readSnapshot, type SnapshotRead } from '../../src/scheduler/snapshot.js';
+import { inChunks, LEDGER_HALF_LIVES, readSnapshot, type SnapshotRead } from '../../src/scheduler/snapshot.js';
 import { SnapshotCache } from '../../src/scheduler/snapshotCache.js';
 import { applyPlan } from '../../src/scheduler/applyPlan.js';
 import { randomId } from '../../src/service/context.js';
@@ -164,6 +164,21 @@ describe(`feedback counts on ${driverName}`, () => {
     expect(await countOf()).toBe(3);
     const [stored] = await env.database.db.select({ n: sql<number>`count(*)::int` }).from(feedback).where(eq(feedback.instanceId, id));
     expect(stored!.n).toBe(3);
+  });
+});
+
+describe('chunked reads', () => {
+  it('collect any number of rows (a history read returns instances × historySamples of them)', async () => {
+    const ids = Array.from({ length: 7000 }, (_, i) => `in_${i}`);
+    const chunks: number[] = [];
+    const rows = await inChunks(ids, async (chunk) => {
+      chunks.push(chunk.length);
+      return new Array<number>(chunk.length * 288).fill(chunks.length); // 2,016,000 rows in all
+    });
+    expect(chunks).toEqual([5000, 2000]);
+    expect(rows).toHaveLength(7000 * 288);
+    expect(rows[0]).toBe(1);
+    expect(rows.at(-1)).toBe(2);
   });
 });
 
