@@ -23,7 +23,7 @@ export class QuoteSnapshots {
   private queued: Promise<Snapshot> | null = null;
   /** Reads started and not finished. */
   private active = 0;
-  /** Reads made, for tests and metrics. */
+  /** Reads made (tests check that quotes arriving together share one). */
   reads = 0;
 
   constructor(
