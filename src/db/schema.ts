@@ -137,6 +137,12 @@ export const instances = pgTable(
      * this changed since its last snapshot.
      */
     feedbackCount: integer('feedback_count').notNull().default(0),
+    /**
+     * The largest `feedback.id` stored for this instance (0: none), written in the same transaction as the samples,
+     * under the row lock that orders one instance's writers: samples stored later have larger ids. The clearing
+     * round reads only the samples above the id its cached history was read at (src/scheduler/snapshot.ts).
+     */
+    lastFeedbackId: bigint('last_feedback_id', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
     index('instances_client_idx').on(t.clientId),
@@ -162,7 +168,11 @@ export const feedback = pgTable(
     slowdown: doublePrecision('slowdown'),
     receivedAt: epochMs('received_at').notNull(),
   },
-  (t) => [index('feedback_instance_at_idx').on(t.instanceId, t.at)],
+  (t) => [
+    index('feedback_instance_at_idx').on(t.instanceId, t.at),
+    // The samples of an instance stored after a given one: what the clearing round reads (instances.lastFeedbackId).
+    index('feedback_instance_id_idx').on(t.instanceId, t.id),
+  ],
 );
 
 export const ledger = pgTable(

@@ -97,6 +97,59 @@ async function recentHistory(db: Executor, instanceIds: readonly string[], limit
   return byInstance;
 }
 
+/**
+ * The samples of each given instance stored after the given feedback id, oldest first by (at, id): one index range
+ * scan per instance (feedback_instance_id_idx), so the cost is the new samples', not the history window's.
+ */
+async function newerSamples(db: Executor, after: readonly (readonly [string, number])[]) {
+  const byInstance = new Map<string, (FeedbackSample & { id: number })[]>();
+  for (let i = 0; i < after.length; i += IN_CHUNK) {
+    const chunk = after.slice(i, i + IN_CHUNK);
+    const values = sql.join(chunk.map(([id, last]) => sql`(${id}::text, ${last}::bigint)`), sql`, `);
+    // A lateral subquery per instance, as in recentHistory: a join against the VALUES list may be planned as a scan
+    // of the whole feedback table.
+    const newer = db
+      .select({ id: feedback.id, at: feedback.at, cpu: feedback.cpu, memory: feedback.memory, network: feedback.network, slowdown: feedback.slowdown })
+      .from(feedback)
+      .where(and(eq(feedback.instanceId, sql`v.instance_id`), gt(feedback.id, sql`v.after`)))
+      .orderBy(asc(feedback.id))
+      .as('newer');
+    const rows = await db
+      .select({ instanceId: sql<string>`v.instance_id`, id: newer.id, at: newer.at, cpu: newer.cpu, memory: newer.memory, network: newer.network, slowdown: newer.slowdown })
+      .from(sql`(values ${values}) as v(instance_id, after)`)
+      .innerJoinLateral(newer, sql`true`)
+      .orderBy(sql`v.instance_id`, asc(newer.at), asc(newer.id));
+    for (const r of rows) {
+      const sample: FeedbackSample & { id: number } = { id: r.id, at: Number(r.at), cpu: r.cpu, memory: r.memory, network: r.network };
+      if (r.slowdown !== null) sample.slowdown = r.slowdown;
+      let list = byInstance.get(r.instanceId);
+      if (!list) byInstance.set(r.instanceId, (list = []));
+      list.push(sample);
+    }
+  }
+  return byInstance;
+}
+
+/**
+ * The latest `limit` samples of `history` (the latest `limit` of all earlier samples, oldest first) and `added`
+ * (every sample stored since, oldest first): exactly the window a whole read would give. Added samples have larger
+ * ids than every earlier one, so at an equal time they sort after them, as the whole read orders by (at, id).
+ */
+export function mergeWindow(history: readonly FeedbackSample[], added: readonly (FeedbackSample & { id: number })[], limit: number): FeedbackSample[] {
+  const out: FeedbackSample[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < history.length || j < added.length) {
+    const takeOld = j >= added.length || (i < history.length && history[i]!.at <= added[j]!.at);
+    if (takeOld) out.push(history[i++]!);
+    else {
+      const { id: _id, ...sample } = added[j++]!;
+      out.push(sample);
+    }
+  }
+  return out.length > limit ? out.slice(out.length - limit) : out;
+}
+
 function runningInstance(i: InstanceRow, profile: WorkloadProfile, history: FeedbackSample[]): RunningInstance {
   return {
     id: i.id,
@@ -131,7 +184,7 @@ function liveRows(db: Executor, where: SQL | undefined) {
 
 async function readInstances(db: Executor, historySamples: number, cache: SnapshotCache) {
   const keys = await db
-    .select({ id: instances.id, version: instances.version, feedbackCount: instances.feedbackCount })
+    .select({ id: instances.id, version: instances.version, feedbackCount: instances.feedbackCount, lastFeedbackId: instances.lastFeedbackId })
     .from(instances)
     .where(inArray(instances.state, [...LIVE_STATES]))
     .orderBy(asc(instances.startedAt), asc(instances.id));
@@ -148,15 +201,28 @@ async function readInstances(db: Executor, historySamples: number, cache: Snapsh
       entry.row = row;
       entry.running = null;
     } else {
-      cache.instances.set(row.id, { row, profile, history: null, feedbackCount: -1, running: null });
+      cache.instances.set(row.id, { row, profile, history: null, feedbackCount: -1, historyLastId: -1, running: null });
     }
   }
 
   const wantHistory = historySamples > 0;
-  const changedHistory = wantHistory
-    ? keys.filter((k) => cache.instances.get(k.id)!.feedbackCount !== k.feedbackCount).map((k) => k.id)
-    : [];
-  const histories = await recentHistory(db, changedHistory, historySamples);
+  const changed = wantHistory ? keys.filter((k) => cache.instances.get(k.id)!.feedbackCount !== k.feedbackCount) : [];
+  // A cached history is brought up to date with only the samples stored since it was read (ids above its
+  // historyLastId: newerSamples); one read before, or whose new samples do not add up to the count, is read whole.
+  const histories = new Map<string, FeedbackSample[]>();
+  const extendable = changed.filter((k) => {
+    const entry = cache.instances.get(k.id)!;
+    return entry.history !== null && entry.historyLastId >= 0 && k.lastFeedbackId > entry.historyLastId;
+  });
+  const newer = await newerSamples(db, extendable.map((k) => [k.id, cache.instances.get(k.id)!.historyLastId] as const));
+  const whole: string[] = [];
+  for (const k of changed) {
+    const entry = cache.instances.get(k.id)!;
+    const added = newer.get(k.id);
+    if (added && added.length === k.feedbackCount - entry.feedbackCount) histories.set(k.id, mergeWindow(entry.history!, added, historySamples));
+    else whole.push(k.id);
+  }
+  for (const [id, history] of await recentHistory(db, whole, historySamples)) histories.set(id, history);
 
   const live: LiveInstance[] = new Array(keys.length);
   const running: RunningInstance[] = new Array(keys.length);
@@ -168,10 +234,15 @@ async function readInstances(db: Executor, historySamples: number, cache: Snapsh
     } else if (entry.feedbackCount !== k.feedbackCount) {
       entry.history = histories.get(k.id) ?? [];
       entry.feedbackCount = k.feedbackCount;
+      entry.historyLastId = k.lastFeedbackId;
       entry.running = null;
+    } else if (entry.historyLastId < 0) {
+      entry.historyLastId = k.lastFeedbackId;
     }
-    // Feedback raises the row's count without bumping its version: keep the cached row exact.
-    if (entry.row.feedbackCount !== k.feedbackCount) entry.row = { ...entry.row, feedbackCount: k.feedbackCount };
+    // Feedback raises the row's count and last id without bumping its version: keep the cached row exact.
+    if (entry.row.feedbackCount !== k.feedbackCount || entry.row.lastFeedbackId !== k.lastFeedbackId) {
+      entry.row = { ...entry.row, feedbackCount: k.feedbackCount, lastFeedbackId: k.lastFeedbackId };
+    }
     entry.running ??= deepFreeze(runningInstance(entry.row, entry.profile, entry.history!));
     live[i] = entry;
     running[i] = entry.running;

@@ -26,6 +26,8 @@ export interface LiveInstance {
   /** The instance's most recent feedback samples, oldest first, as of `feedbackCount` (null: not read yet). */
   history: FeedbackSample[] | null;
   feedbackCount: number;
+  /** The instance's `lastFeedbackId` when `history` was read: later samples have larger ids (0: none stored). */
+  historyLastId: number;
   /** The engine's view of the row with `history`; rebuilt when either changes. */
   running: RunningInstance | null;
 }

@@ -55,7 +55,14 @@ export async function provideRuntimeFeedback({
         slowdown: s.slowdown ?? null,
         receivedAt: now,
       }));
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insert(feedback).values(rows.slice(i, i + INSERT_CHUNK));
+      let lastId = 0;
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const stored = await tx.insert(feedback).values(rows.slice(i, i + INSERT_CHUNK)).returning({ id: feedback.id });
+        for (const { id } of stored) if (id > lastId) lastId = id;
+      }
+      // The largest id stored for the instance; the row lock taken above orders this instance's writers, so samples
+      // stored after this commit get larger ids (the clearing round reads only the ids above what it has).
+      await tx.update(instances).set({ lastFeedbackId: lastId }).where(eq(instances.id, input.instanceId));
       return { status: 202, body: { accepted: input.samples.length } };
     },
     { atomic: true },

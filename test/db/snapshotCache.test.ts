@@ -167,6 +167,48 @@ describe(`feedback counts on ${driverName}`, () => {
   });
 });
 
+describe(`incremental history on ${driverName}`, () => {
+  it('reads only the samples stored since, and gives the window a whole read gives (late, tied, overflowing)', async () => {
+    const cache = new SnapshotCache();
+    const { client, mine } = await placedInstance();
+    const id = mine.row.id;
+    const window = 4;
+    await feedbackFor(client.apiKey, id, [10, 9, 8, 7, 6]);
+    await expectSameAsFresh(cache, window);
+    const before = cache.instances.get(id)!;
+    expect(before.history).toHaveLength(window);
+    const [row] = await env.database.db.select({ last: instances.lastFeedbackId }).from(instances).where(eq(instances.id, id));
+    expect(before.historyLastId).toBe(row!.last);
+    // A late sample older than the window, one at the same time as a cached one, and newer ones.
+    await feedbackFor(client.apiKey, id, [30]);
+    await feedbackFor(client.apiKey, id, [6]);
+    await feedbackFor(client.apiKey, id, [2, 1]);
+    await expectSameAsFresh(cache, window);
+    expect(cache.instances.get(id)!.history).toHaveLength(window);
+    // Stored around the ingestion (no last id kept): the counts do not add up, so the history is read whole.
+    const now = env.svc.clock.now();
+    await env.database.db.insert(feedback).values({ instanceId: id, clientId: client.clientId, at: now - 500, cpu: 9, memory: 9, network: 9, receivedAt: now });
+    await env.database.db.update(instances).set({ feedbackCount: sql`${instances.feedbackCount} + 1` }).where(eq(instances.id, id));
+    await feedbackFor(client.apiKey, id, [0.1]);
+    await expectSameAsFresh(cache, window);
+  });
+
+  it('the migration backfills each instance\'s last feedback id', async () => {
+    const { client, mine } = await placedInstance();
+    const id = mine.row.id;
+    await feedbackFor(client.apiKey, id, [3, 2, 1]);
+    const lastOf = async () => (await env.database.db.select({ n: instances.lastFeedbackId }).from(instances).where(eq(instances.id, id)))[0]!.n;
+    const [max] = await env.database.db.select({ n: sql<number>`max(${feedback.id})::bigint` }).from(feedback).where(eq(feedback.instanceId, id));
+    expect(await lastOf()).toBe(Number(max!.n));
+    await env.database.db.update(instances).set({ lastFeedbackId: 0 }).where(eq(instances.id, id));
+    const migration = readFileSync(new URL('../../drizzle/0003_instance_last_feedback_id.sql', import.meta.url), 'utf8');
+    const backfill = migration.split('--> statement-breakpoint').map((s) => s.replace(/^\s*--.*$/gm, '').trim()).find((s) => s.startsWith('UPDATE'));
+    expect(backfill).toBeDefined();
+    await env.database.db.execute(sql.raw(backfill!));
+    expect(await lastOf()).toBe(Number(max!.n));
+  });
+});
+
 describe('chunked reads', () => {
   it('collect any number of rows (a history read returns instances × historySamples of them)', async () => {
     const ids = Array.from({ length: 7000 }, (_, i) => `in_${i}`);

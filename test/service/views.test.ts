@@ -33,6 +33,7 @@ function row(state: CachedInstance['instance']['state'], overrides: Partial<Cach
       endedAt: state === 'running' || state === 'notified' ? null : T0 + 1_000_000,
       version: 3,
       feedbackCount: 1,
+      lastFeedbackId: 1,
       ...overrides,
     },
     profile: webProfile(),
