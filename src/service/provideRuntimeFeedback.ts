@@ -62,7 +62,10 @@ export async function provideRuntimeFeedback({
       }
       // The largest id stored for the instance; the row lock taken above orders this instance's writers, so samples
       // stored after this commit get larger ids (the clearing round reads only the ids above what it has).
-      await tx.update(instances).set({ lastFeedbackId: lastId }).where(eq(instances.id, input.instanceId));
+      await tx
+        .update(instances)
+        .set({ lastFeedbackId: sql`greatest(${instances.lastFeedbackId}, ${lastId}::bigint)` })
+        .where(eq(instances.id, input.instanceId));
       return { status: 202, body: { accepted: input.samples.length } };
     },
     { atomic: true },
