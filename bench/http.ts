@@ -31,7 +31,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Options, type RequestData, type Result } from 'autocannon';
-import postgres from 'postgres';
+import { createPostgresTestDatabase } from '../test/helpers/database.js';
 import { flag, option } from './args.js';
 
 const ADMIN = `bench-operator-${randomBytes(8).toString('hex')}`;
@@ -343,18 +343,8 @@ const provisionPglite: Provision = async () => {
 const provisionPostgres =
   (pgUrl: string): Provision =>
   async () => {
-    const dbName = `parley_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
-    const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${dbName}`);
-    const url = new URL(pgUrl);
-    url.pathname = `/${dbName}`;
-    return {
-      env: { DATABASE_URL: url.toString() },
-      dispose: async () => {
-        await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-        await admin.end();
-      },
-    };
+    const { url, drop } = await createPostgresTestDatabase(pgUrl, 'parley_bench');
+    return { env: { DATABASE_URL: url }, dispose: drop };
   };
 
 interface Opts {

@@ -15,10 +15,8 @@
  * learned model's cost is `bench model`). On PostgreSQL the benchmark creates a database of its own and drops it at
  * the end. Times are medians over the measured rounds.
  */
-import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { pino } from 'pino';
-import postgres from 'postgres';
 import { openDatabase, type Database } from '../src/db/database.js';
 import type { WorkloadProfile } from '../src/market/types.js';
 import { ClearingLoop } from '../src/scheduler/loop.js';
@@ -31,6 +29,7 @@ import { provideRuntimeFeedback } from '../src/service/provideRuntimeFeedback.js
 import { quote } from '../src/service/quote.js';
 import { submitBid } from '../src/service/submitBid.js';
 import { submitWorkloadProfile } from '../src/service/submitWorkloadProfile.js';
+import { createPostgresTestDatabase } from '../test/helpers/database.js';
 import { flag, option } from './args.js';
 
 const PROFILE: WorkloadProfile = {
@@ -48,18 +47,8 @@ const ROUND_MS = 60_000;
 async function open(driver: string, adminUrl: string): Promise<{ database: Database; drop: () => Promise<void> }> {
   if (driver === 'pglite') return { database: await openDatabase({ kind: 'pglite', dataDir: null }), drop: async () => {} };
   if (driver !== 'postgres') throw new Error(`--driver must be pglite or postgres, got "${driver}"`);
-  const name = `parley_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    database: await openDatabase({ kind: 'postgres', url: url.toString() }),
-    drop: async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
+  const { url, drop } = await createPostgresTestDatabase(adminUrl, 'parley_bench');
+  return { database: await openDatabase({ kind: 'postgres', url }), drop };
 }
 
 const median = (xs: number[]) => {
@@ -134,7 +123,7 @@ export async function main(args: string[]): Promise<void> {
 
     const reporters = ids.slice(0, Math.round(reporting * ids.length));
     const phases = { snapshot: [] as number[], predict: [] as number[], engine: [] as number[], apply: [] as number[], total: [] as number[], quote: [] as number[] };
-    const written: number[] = [];
+    const predicted: number[] = [];
     // One warm-up round (the loop's caches fill), then the measured ones.
     for (let r = -1; r < rounds; r++) {
       t += ROUND_MS;
@@ -150,7 +139,7 @@ export async function main(args: string[]): Promise<void> {
       phases.engine.push(s.engineMs);
       phases.apply.push(s.applyMs);
       phases.total.push(s.totalMs);
-      written.push(s.predicted);
+      predicted.push(s.predicted);
       const asked = performance.now();
       await quote({ ctx, clientId: client.clientId, input: { profileId, price: 1, count: 1, uninterruptible: false } });
       phases.quote.push(performance.now() - asked);
@@ -166,7 +155,7 @@ export async function main(args: string[]): Promise<void> {
       readSamples,
       reportingPerRound: reporters.length,
       rounds,
-      predictedPerRound: median(written),
+      predictedPerRound: median(predicted),
       medianMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, median(v)])),
     };
     if (json) console.log(JSON.stringify(result, null, 2));

@@ -38,7 +38,7 @@ export interface LoopOptions {
    * and told which instances each round completed or its plan changed, once that has committed.
    */
   statusCache?: StatusCache;
-  /** The quotes' snapshot reader, handed this loop's snapshot cache after every applied round (quoteSnapshots.ts). */
+  /** The quotes' snapshot reader, offered this loop's snapshot cache after every applied round (quoteSnapshots.ts). */
   quoteSnapshots?: QuoteSnapshots;
   /**
    * Least time between the starts of two rounds that bids trigger early (default 100 ms): a burst of bids then costs

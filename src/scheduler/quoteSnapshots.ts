@@ -7,8 +7,12 @@
  *
  * Reads run one at a time. A quote that arrives while a read runs waits for the next read, and every quote that
  * arrived meanwhile shares that one. So each quote sees at least everything committed before it arrived, and a burst
- * of quotes costs two reads, not one each. Between reads the clearing loop hands over its cache after every round
- * (`adopt`), so even a quote after a long quiet spell reads only what changed since the last round.
+ * of quotes costs two reads, not one each. The clearing loop offers its cache after every round (`adopt`), and the
+ * next read starts from a copy of it, so even a quote after a long quiet spell reads only what changed since the
+ * last round. The copy is made then, not every round (3–7 ms at 20,000 instances), so a market without quotes pays
+ * nothing for them. Copying the loop's cache while its own read is under way is safe: that read changes an entry only
+ * between its awaits, each field to a fact of one committed state, and the quote's read checks every entry's version
+ * and feedback count again.
  */
 import type { Db } from '../db/database.js';
 import type { Snapshot } from '../market/types.js';
@@ -21,8 +25,8 @@ export class QuoteSnapshots {
   private running: Promise<unknown> = Promise.resolve();
   /** The read that starts when `running` ends, shared by every caller since it was queued. */
   private queued: Promise<Snapshot> | null = null;
-  /** Reads started and not finished. */
-  private active = 0;
+  /** The loop's cache, to copy at the start of the next read (null: nothing new since the last copy). */
+  private offered: SnapshotCache | null = null;
   /** Reads made (tests check that quotes arriving together share one). */
   reads = 0;
 
@@ -40,28 +44,22 @@ export class QuoteSnapshots {
       .then(async () => {
         this.queued = null;
         this.reads++;
-        this.active++;
-        try {
-          const now = this.now();
-          const read = await this.db.transaction((tx) => readSnapshot(tx, now, { ...this.options, cache: this.cache }), {
-            isolationLevel: 'repeatable read',
-            accessMode: 'read only',
-          });
-          return read.snapshot;
-        } finally {
-          this.active--;
-        }
+        if (this.offered) this.cache.adopt(this.offered);
+        this.offered = null;
+        const now = this.now();
+        const read = await this.db.transaction((tx) => readSnapshot(tx, now, { ...this.options, cache: this.cache }), {
+          isolationLevel: 'repeatable read',
+          accessMode: 'read only',
+        });
+        return read.snapshot;
       });
     this.queued = next;
     this.running = next;
     return next;
   }
 
-  /**
-   * Takes over `cache` (the clearing loop's, after a round) unless a quote's read is running or waiting to run; the
-   * next read then only reads what changed since.
-   */
+  /** Offers `cache` (the clearing loop's, after a round): the next read starts from a copy of it. */
   adopt(cache: SnapshotCache): void {
-    if (this.active === 0 && this.queued === null) this.cache.adopt(cache);
+    this.offered = cache;
   }
 }

@@ -236,8 +236,6 @@ async function readInstances(db: Executor, historySamples: number, cache: Snapsh
       entry.feedbackCount = k.feedbackCount;
       entry.historyLastId = k.lastFeedbackId;
       entry.running = null;
-    } else if (entry.historyLastId < 0) {
-      entry.historyLastId = k.lastFeedbackId;
     }
     // Feedback raises the row's count and last id without bumping its version: keep the cached row exact.
     if (entry.row.feedbackCount !== k.feedbackCount || entry.row.lastFeedbackId !== k.lastFeedbackId) {

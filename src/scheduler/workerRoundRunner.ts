@@ -21,7 +21,7 @@ import type { Plan, Quote, Snapshot, WorkloadProfile } from '../market/types.js'
 import type { PredictionModels } from '../service/context.js';
 import type { MarketEngine, QuoteTerms } from './engine.js';
 import { PredictionCache } from './predictionCache.js';
-import { interferenceData, JobEncoder, predictQuote } from './roundJob.js';
+import { interferenceData, JobEncoder, predictQuote, type InterferenceData } from './roundJob.js';
 import { inlineRoundRunner, timedPredictions, type RoundRunner, type RunnerStats } from './roundRunner.js';
 import type { RoundRequest, RoundResponse } from './roundWorker.js';
 
@@ -70,18 +70,8 @@ export class WorkerRoundRunner implements RoundRunner {
   }
 
   async clearRound(snapshot: Snapshot, models: PredictionModels, seed: number, stats?: RunnerStats): Promise<Plan> {
-    if (this.closed) throw new RoundWorkerError('round runner is closed');
-    const interference = interferenceData(models.interference);
-    if (interference === null) {
-      if (!this.warnedInline) {
-        this.warnedInline = true;
-        this.logger?.warn(
-          { interference: models.interference.constructor.name },
-          'interference model cannot be sent to the round worker; clearing rounds run on the main thread',
-        );
-      }
-      return this.inline.clearRound(snapshot, models, seed, stats);
-    }
+    const interference = this.sendable(models);
+    if (interference === null) return this.inline.clearRound(snapshot, models, seed, stats);
     const predictions = timedPredictions(snapshot, models, this.engine, this.predictionCache, stats);
     const posted = performance.now();
     const plan = this.post<Plan>((id) => ({ id, job: this.encoder.encode(snapshot, predictions, models, interference, seed) }));
@@ -95,8 +85,7 @@ export class WorkerRoundRunner implements RoundRunner {
   }
 
   async quote(snapshot: Snapshot, profile: WorkloadProfile, terms: QuoteTerms, models: PredictionModels, seed: number): Promise<Quote> {
-    if (this.closed) throw new RoundWorkerError('round runner is closed');
-    const interference = interferenceData(models.interference);
+    const interference = this.sendable(models);
     if (interference === null) return this.inline.quote(snapshot, profile, terms, models, seed);
     const [first, ...later] = predictQuote(snapshot, profile, terms, models.predictor, this.engine.config, this.predictionCache);
     return this.post<Quote>((id) => ({
@@ -104,6 +93,23 @@ export class WorkerRoundRunner implements RoundRunner {
       job: this.encoder.encode(snapshot, first!, models, interference, seed, later),
       quote: { profile, terms },
     }));
+  }
+
+  /**
+   * The interference model as data for the worker, or null when it cannot be sent (the caller then computes on this
+   * thread; logged once). Refuses work once the runner is closed.
+   */
+  private sendable(models: PredictionModels): InterferenceData | null {
+    if (this.closed) throw new RoundWorkerError('round runner is closed');
+    const interference = interferenceData(models.interference);
+    if (interference === null && !this.warnedInline) {
+      this.warnedInline = true;
+      this.logger?.warn(
+        { interference: models.interference.constructor.name },
+        'interference model cannot be sent to the round worker; clearing rounds and quotes run on the main thread',
+      );
+    }
+    return interference;
   }
 
   /**

@@ -10,11 +10,11 @@ export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 export const driverName = testDatabaseUrl ? 'postgres' : 'pglite';
 
 /**
- * A fresh, empty PostgreSQL database on the TEST_DATABASE_URL server, for tests that hand a URL to something that
- * opens it itself (a child process, a server); `drop` removes it.
+ * A fresh, empty PostgreSQL database on the `adminUrl` server (TEST_DATABASE_URL in tests), for tests and benchmarks
+ * that hand a URL to something that opens it itself (a child process, a server); `drop` removes it.
  */
-export async function createPostgresTestDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `parley_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+export async function createPostgresTestDatabase(adminUrl: string, prefix = 'parley_test'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
