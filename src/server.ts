@@ -10,6 +10,7 @@ import { createApp } from './api/app.js';
 import type { Config } from './config/index.js';
 import { openDatabase, type Database } from './db/database.js';
 import { ActiveVersionSync } from './model/activeVersionSync.js';
+import { onlineStateStore } from './model/versionTable.js';
 import type { ModelRegistry } from './model/registry.js';
 import { ClearingLoop } from './scheduler/loop.js';
 import type { MarketEngine } from './scheduler/engine.js';
@@ -82,6 +83,8 @@ export async function startServer({ config, logger, engine, predictions, models 
     await modelSync.check();
     modelSync.start();
   }
+  // The active model's quantile heads follow the coverage its feedback shows (src/model/onlineCalibration.ts).
+  if (models && config.onlineRecalibration) await models.trackOnline(onlineStateStore(database.db, () => systemClock.now()));
 
   const loop = new ClearingLoop({
     db: database.db,
@@ -96,6 +99,7 @@ export async function startServer({ config, logger, engine, predictions, models 
     newId: randomId,
     statusCache: ctx.statusCache,
     quoteSnapshots: ctx.quoteSnapshots,
+    ...(models && config.onlineRecalibration ? { recalibration: models } : {}),
   });
   loopRef.loop = loop;
 

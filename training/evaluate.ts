@@ -1,6 +1,6 @@
 /**
  * `npm run evaluate -- --trace bitbrains:<path> [--model <version>] [--models-dir models] [--split both]
- *   [--stride-minutes 60] [--history-hours 24] [--declared-peak provisioned|observed] [--json] [--svg reports/evaluation.svg]`
+ *   [--stride-minutes 60] [--history-hours 24] [--declared-peak provisioned|observed] [--online] [--json] [--svg reports/evaluation.svg]`
  *
  * Scores the active (or a named) model, every baseline and every calibrated baseline on a trace, with a temporal
  * split (the later 30 % of the days) and a split by instance (1 in 5 instances by hash). Rows the model was trained
@@ -9,7 +9,9 @@
  * trace's validation rows; the model keeps the calibration it was trained with. `--history-hours H` gives every example
  * (and every baseline) only the last H hours of history, as a service keeping fewer samples would (same anchors).
  * `--declared-peak observed` has every instance declare the most it used in its first day as its peak (tight, as the
- * simulator's clients do) instead of its provisioned capacity (src/features/declare.ts).
+ * simulator's clients do) instead of its provisioned capacity (src/features/declare.ts). `--online` recalibrates the
+ * quantile heads of the model and of every calibrated baseline online over the test rows, as the service does from
+ * its feedback (src/model/onlineCalibration.ts, training/onlineEvaluation.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
       'stride-minutes': { type: 'string', default: '60' },
       'history-hours': { type: 'string' },
       'declared-peak': { type: 'string', default: 'provisioned' },
+      online: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       svg: { type: 'string', default: 'reports/evaluation.svg' },
     },
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
     log(`${kind} split: ${rows.length} test examples the model has not seen`);
     const model = loaded ? { version: loaded.version, network: loaded.predictor.network } : null;
     // The baselines get the calibration procedure training gives the model, on this trace's validation rows.
-    reports.push(evaluateRows(dataset, rows, kind, model, calibrateBaselines(dataset, parts)));
+    reports.push(evaluateRows(dataset, rows, kind, model, calibrateBaselines(dataset, parts), { online: values.online }));
   }
   for (const report of reports) {
     const path = reports.length > 1 ? values.svg.replace(/(\.svg)?$/, `-${report.split}.svg`) : values.svg;

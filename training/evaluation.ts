@@ -4,6 +4,8 @@ import { gather, TARGET_WIDTH, type Dataset } from './dataset.js';
 import { BASELINE_NAMES } from './baselines.js';
 import { baselineRatios, type Calibration } from './calibration.js';
 import { scorePredictions, TARGETS, type TargetMetrics } from './metrics.js';
+import { replayOnline, type RawRatios } from './onlineEvaluation.js';
+import { ONLINE_GAIN, type OnlineCalibrationState } from '../src/model/onlineCalibration.js';
 
 /** One reading of "the best baseline": which baseline it is and the model's MAE against it. */
 export interface Reading {
@@ -39,24 +41,43 @@ export interface EvaluationReport {
   instances: number;
   /** How the calibrated baselines were calibrated (rule, and per baseline the levels and shifts). */
   baselineCalibration?: Record<string, Calibration>;
+  /**
+   * Present when the quantile heads of the model and of the calibrated baselines were recalibrated online over the
+   * test rows (training/onlineEvaluation.ts), as a service does from its feedback; `final` is the model's online
+   * state at the end of the split.
+   */
+  onlineRecalibration?: { rule: 'quantile tracking, one step per horizon'; gain: number; final: OnlineCalibrationState | null };
   targets: Record<string, TargetReport>;
 }
 
 /** Model predictions in absolute units (rows × TARGET_WIDTH) through the same path serving uses. */
 export function modelPredictions(network: UtilizationNetwork, dataset: Dataset, rows: Int32Array): Float64Array {
+  const { ratios, reference } = modelRawRatios(network, dataset, rows);
+  calibrateRatios(ratios, rows.length, network.manifest.calibration, reference);
+  return toAbsolute(dataset, rows, ratios);
+}
+
+/** The network's uncalibrated outputs for rows, in batches (what calibration, static or online, is applied to). */
+export function modelRawRatios(network: UtilizationNetwork, dataset: Dataset, rows: Int32Array): { ratios: Float32Array; reference: Float32Array } {
   const width = FEATURE_NAMES.length;
-  const out = new Float64Array(rows.length * TARGET_WIDTH);
+  const ratios = new Float32Array(rows.length * TARGET_WIDTH);
+  const reference = new Float32Array(rows.length * RESOURCE_ORDER.length);
   const chunk = 8192;
   for (let start = 0; start < rows.length; start += chunk) {
     const part = rows.subarray(start, Math.min(rows.length, start + chunk));
-    const ratios = network.predictRatios(gather(dataset.features, width, part), part.length);
-    part.forEach((row, i) => {
-      RESOURCE_ORDER.forEach((_, r) => {
-        const scale = dataset.scales[row * 3 + r]!;
-        for (let h = 0; h < 3; h++) out[(start + i) * TARGET_WIDTH + r * 3 + h] = ratios[i * TARGET_WIDTH + r * 3 + h]! * scale;
-      });
-    });
+    const out = network.rawRatios(gather(dataset.features, width, part), part.length);
+    ratios.set(out.ratios, start * TARGET_WIDTH);
+    reference.set(out.reference, start * RESOURCE_ORDER.length);
   }
+  return { ratios, reference };
+}
+
+/** Ratios (rows × TARGET_WIDTH) times each row's scale. */
+function toAbsolute(dataset: Dataset, rows: Int32Array, ratios: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(rows.length * TARGET_WIDTH);
+  rows.forEach((row, i) => {
+    for (let j = 0; j < TARGET_WIDTH; j++) out[i * TARGET_WIDTH + j] = ratios[i * TARGET_WIDTH + j]! * dataset.scales[row * 3 + Math.floor(j / 3)]!;
+  });
   return out;
 }
 
@@ -64,15 +85,14 @@ export function modelPredictions(network: UtilizationNetwork, dataset: Dataset, 
 export function calibratedBaselinePredictions(dataset: Dataset, name: string, rows: Int32Array, calibration: Calibration): Float64Array {
   const ratios = baselineRatios(dataset, name, rows);
   calibrateRatios(ratios, rows.length, calibration.shifts);
-  rows.forEach((row, i) => {
-    for (let j = 0; j < TARGET_WIDTH; j++) ratios[i * TARGET_WIDTH + j]! *= dataset.scales[row * 3 + Math.floor(j / 3)]!;
-  });
-  return ratios;
+  return toAbsolute(dataset, rows, ratios);
 }
 
 /**
  * Scores the model (when given) and every baseline on the same rows; with `baselineCalibration`, also every baseline
- * calibrated by the model's procedure (training/calibration.ts `calibrateBaselines`).
+ * calibrated by the model's procedure (training/calibration.ts `calibrateBaselines`). With `online`, the model and the
+ * calibrated baselines are recalibrated online over the rows (training/onlineEvaluation.ts), starting from their
+ * static calibration; the raw baselines stay as they are.
  */
 export function evaluateRows(
   dataset: Dataset,
@@ -80,15 +100,28 @@ export function evaluateRows(
   split: string,
   model: { version: string; network: UtilizationNetwork } | null,
   baselineCalibration: Record<string, Calibration> | null = null,
+  { online = false }: { online?: boolean } = {},
 ): EvaluationReport {
   if (rows.length === 0) throw new Error(`the ${split} split has no test examples`);
-  const modelScores = model ? scorePredictions(dataset, rows, modelPredictions(model.network, dataset, rows)) : null;
+  let final: OnlineCalibrationState | null = null;
+  const modelEstimates = (network: UtilizationNetwork): Float64Array => {
+    if (!online) return modelPredictions(network, dataset, rows);
+    const replay = replayOnline(dataset, rows, modelRawRatios(network, dataset, rows), network.manifest.calibration);
+    final = replay.final;
+    return replay.predictions;
+  };
+  const baselineEstimates = (name: string, calibration: Calibration): Float64Array => {
+    if (!online) return calibratedBaselinePredictions(dataset, name, rows, calibration);
+    const raw: RawRatios = { ratios: baselineRatios(dataset, name, rows), reference: null };
+    return replayOnline(dataset, rows, raw, calibration.shifts).predictions;
+  };
+  const modelScores = model ? scorePredictions(dataset, rows, modelEstimates(model.network)) : null;
   const baselineScores = Object.fromEntries(
     BASELINE_NAMES.map((name) => [name, scorePredictions(dataset, rows, gather(dataset.baselines[name]!, TARGET_WIDTH, rows))]),
   );
   const calibratedScores = baselineCalibration
     ? Object.fromEntries(
-        BASELINE_NAMES.map((name) => [name, scorePredictions(dataset, rows, calibratedBaselinePredictions(dataset, name, rows, baselineCalibration[name]!))]),
+        BASELINE_NAMES.map((name) => [name, scorePredictions(dataset, rows, baselineEstimates(name, baselineCalibration[name]!))]),
       )
     : null;
   const targets: Record<string, TargetReport> = {};
@@ -111,6 +144,7 @@ export function evaluateRows(
     examples: rows.length,
     instances: new Set(Array.from(rows, (r) => dataset.instance[r])).size,
     ...(baselineCalibration ? { baselineCalibration } : {}),
+    ...(online ? { onlineRecalibration: { rule: 'quantile tracking, one step per horizon' as const, gain: ONLINE_GAIN, final } } : {}),
     targets,
   };
 }

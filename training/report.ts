@@ -22,7 +22,8 @@ const fmt = (x: number | undefined) => (x === undefined ? '' : Math.abs(x) >= 10
 /** A plain-text table: one block per target, one row for the model and one per baseline. */
 export function formatTable(report: EvaluationReport): string {
   const lines = [
-    `split: ${report.split}  examples: ${report.examples}  instances: ${report.instances}  model: ${report.model ?? '(none)'}`,
+    `split: ${report.split}  examples: ${report.examples}  instances: ${report.instances}  model: ${report.model ?? '(none)'}` +
+      (report.onlineRecalibration ? `  quantile heads recalibrated online (gain ${report.onlineRecalibration.gain})` : ''),
   ];
   const header = ['target', 'predictor', 'MAE', 'RMSE', 'pinball', 'coverage', 'slack', 'bucket acc'];
   const rows: string[][] = [header];
@@ -64,6 +65,7 @@ export function toJson(report: EvaluationReport): object {
     targets: report.targets,
     ...(report.model ? { issueTargets: verdicts(report) } : {}),
     ...(report.baselineCalibration ? { baselineCalibration: report.baselineCalibration } : {}),
+    ...(report.onlineRecalibration ? { onlineRecalibration: report.onlineRecalibration } : {}),
   };
 }
 

@@ -22,6 +22,7 @@ export const ENV_NAMES = {
   statusCacheMs: 'PARLEY_STATUS_CACHE_MS',
   modelsDir: 'PARLEY_MODELS_DIR',
   engineWorker: 'PARLEY_ENGINE_WORKER',
+  onlineRecalibration: 'PARLEY_ONLINE_RECALIBRATION',
 } as const;
 type EnvKey = keyof typeof ENV_NAMES;
 
@@ -48,6 +49,8 @@ export const configSchema = z
     modelsDir: z.string().min(1).default('models'),
     /** Run each clearing round's engine call in a worker thread (true) or on the request thread (false). */
     engineWorker: z.union([z.boolean(), z.stringbool()]).default(true),
+    /** Recalibrate the active model's p95/p99 heads from feedback, once per horizon (src/model/onlineCalibration.ts). */
+    onlineRecalibration: z.union([z.boolean(), z.stringbool()]).default(true),
     /** Engine overrides, validated against the engine's own schema when the scheduler starts. */
     engine: z.record(z.string(), z.unknown()).default({}),
   })

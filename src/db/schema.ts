@@ -235,3 +235,13 @@ export const modelVersions = pgTable('model_versions', {
   createdAt: epochMs('created_at').notNull(),
   active: boolean('active').notNull().default(false),
 });
+
+/**
+ * Online recalibration of each model version's quantile heads (src/model/onlineCalibration.ts): the correction and
+ * its step count, saved by the clearing loop at every step, restored when the version is activated again.
+ */
+export const modelOnlineCalibration = pgTable('model_online_calibration', {
+  version: text('version').primaryKey(),
+  state: jsonb('state').notNull(),
+  updatedAt: epochMs('updated_at').notNull(),
+});

@@ -29,11 +29,14 @@ export class EnvelopePredictor implements Predictor {
     const floor = this.floor.predict(inputs);
     return primary.map((p, i) => {
       const f = floor[i]!;
+      const tails = (q: Quantiles) => ({ p95: q.p95, p99: q.p99 });
       return {
         cpu: envelope(p.cpu, f.cpu),
         memory: envelope(p.memory, f.memory),
         network: envelope(p.network, f.network),
         modelVersion: p.modelVersion,
+        // The primary's own tails, which the envelope may have raised: online recalibration tracks the primary.
+        ...(p.modelVersion !== null ? { modelTails: { cpu: tails(p.cpu), memory: tails(p.memory), network: tails(p.network) } } : {}),
       };
     });
   }

@@ -76,6 +76,11 @@ export interface Prediction {
   network: Quantiles;
   /** The model version that produced this prediction; null for the statistical predictor. */
   modelVersion: string | null;
+  /**
+   * The learned model's own tails where they were raised to a floor (EnvelopePredictor, envelope.ts): what online
+   * recalibration (src/model/onlineCalibration.ts) measures feedback against. Absent for the statistical predictor.
+   */
+  modelTails?: Record<Resource, Pick<Quantiles, 'p95' | 'p99'>>;
 }
 
 export interface PredictorInput {

@@ -23,6 +23,8 @@ export interface LoadedVersion {
    * (EnvelopePredictor in src/market/envelope.ts explains why).
    */
   servingPredictor: Predictor;
+  /** `servingPredictor` with the quantile heads' online correction added (src/model/onlineCalibration.ts). */
+  servingWith(onlineShift: readonly number[]): Predictor;
   /** The interference model that serves: the learned head only where it earned it (see `servingInterference`). */
   interference: InterferenceModel;
   /** The version's learned interference head, whether or not it serves. */
@@ -78,11 +80,13 @@ export async function loadVersion(modelsDir: string, version: string): Promise<L
     network.predictRatios(new Float32Array(8 * FEATURE_NAMES.length), 8);
     const learnedInterference = new TfjsInterferenceModel(version, head, manifest.interference.normalization);
     const predictor = new TfjsPredictor(version, network);
+    const floor = new StatisticalPredictor();
     return {
       version,
       manifest,
       predictor,
-      servingPredictor: new EnvelopePredictor(predictor, new StatisticalPredictor()),
+      servingPredictor: new EnvelopePredictor(predictor, floor),
+      servingWith: (onlineShift) => new EnvelopePredictor(new TfjsPredictor(version, network, onlineShift), floor),
       interference: servingInterference(manifest, learnedInterference),
       learnedInterference,
       dispose: () => network.dispose(),

@@ -1,17 +1,28 @@
 import { extractFeatureMatrix, predictionScale } from '../features/extract.js';
 import { RESOURCES, type Prediction, type Predictor, type PredictorInput, type WorkloadProfile } from '../market/types.js';
+import { combinedShift } from './onlineCalibration.js';
 import { ratiosToPredictions, type UtilizationNetwork } from './utilization.js';
 
-/** The engine's Predictor backed by a trained tfjs network: one batched inference per call (per round). */
+/**
+ * The engine's Predictor backed by a trained tfjs network: one batched inference per call (per round). With
+ * `onlineShift`, the quantile heads are calibrated with the manifest's shifts plus that online correction
+ * (src/model/onlineCalibration.ts); a new correction is a new predictor object, so cached predictions
+ * (src/scheduler/predictionCache.ts, keyed by predictor) are never mixed across corrections.
+ */
 export class TfjsPredictor implements Predictor {
+  private readonly shift: readonly number[];
+
   constructor(
     readonly version: string,
     readonly network: UtilizationNetwork,
-  ) {}
+    readonly onlineShift: readonly number[] | null = null,
+  ) {
+    this.shift = onlineShift ? combinedShift(network.manifest.calibration, onlineShift) : network.manifest.calibration;
+  }
 
   predict(inputs: readonly PredictorInput[]): Prediction[] {
     const features = extractFeatureMatrix(inputs);
-    const ratios = this.network.predictRatios(features, inputs.length);
+    const ratios = this.network.predictRatios(features, inputs.length, this.shift);
     const predictions = ratiosToPredictions(
       ratios,
       inputs.map((i) => predictionScale(i.profile)),

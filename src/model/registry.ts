@@ -1,8 +1,10 @@
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InterferenceModel, Predictor } from '../market/types.js';
+import type { FeedbackSample, Prediction } from '../market/types.js';
 import { loadVersion, type LoadedVersion } from './loaded-version.js';
 import { validateManifest, type ModelManifest } from './manifest.js';
+import { initialOnlineState, OnlineCalibrator, parseOnlineState, type OnlineCalibrationState } from './onlineCalibration.js';
 
 /** What one clearing round predicts with: exactly one model version (or the statistical fallback, version null). */
 export interface ServingModels {
@@ -40,8 +42,18 @@ export interface RegistryOptions {
 
 interface Entry {
   loaded: LoadedVersion;
+  /** What serves: the version's serving predictor, with the online correction when one is tracked. */
+  serving: Predictor;
+  /** Online recalibration of this version's quantile heads (null until `trackOnline`). */
+  calibrator: OnlineCalibrator | null;
   leases: number;
   retired: boolean;
+}
+
+/** Where online recalibration keeps each version's state across restarts (the `model_online_calibration` table). */
+export interface OnlineStateStore {
+  load(version: string): Promise<unknown>;
+  save(version: string, state: OnlineCalibrationState): Promise<void>;
 }
 
 /** File in the models folder naming the version to serve at start (written by the CLI and by activate). */
@@ -55,6 +67,7 @@ export const ACTIVE_POINTER = 'active.json';
  */
 export class ModelRegistry {
   private activeEntry: Entry | null = null;
+  private store: OnlineStateStore | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly log: (message: string) => void;
 
@@ -83,7 +96,7 @@ export class ModelRegistry {
   current(): ServingModels {
     const entry = this.activeEntry;
     if (!entry) return { version: null, ...this.options.fallback };
-    return { version: entry.loaded.version, predictor: entry.loaded.servingPredictor, interference: entry.loaded.interference };
+    return { version: entry.loaded.version, predictor: entry.serving, interference: entry.loaded.interference };
   }
 
   acquire(): ModelLease {
@@ -96,7 +109,7 @@ export class ModelRegistry {
     let released = false;
     return {
       version: entry.loaded.version,
-      predictor: entry.loaded.servingPredictor,
+      predictor: entry.serving,
       interference: entry.loaded.interference,
       release: () => {
         if (released) return;
@@ -141,11 +154,73 @@ export class ModelRegistry {
     return run;
   }
 
+  /**
+   * Recalibrates the quantile heads of the active version, and of every version activated from now on, from
+   * feedback (src/model/onlineCalibration.ts): `observeFeedback` counts misses, `stepOnline` moves the correction
+   * and saves it in `store`, from which a version's correction is restored when it is activated again.
+   */
+  trackOnline(store: OnlineStateStore): Promise<void> {
+    return this.enqueue(async () => {
+      this.store = store;
+      if (this.activeEntry) await this.startTracking(this.activeEntry);
+    });
+  }
+
+  private async startTracking(entry: Entry): Promise<void> {
+    if (!this.store) return;
+    const { version, manifest } = entry.loaded;
+    let state = initialOnlineState();
+    try {
+      const stored = await this.store.load(version);
+      const parsed = stored === null || stored === undefined ? null : parseOnlineState(stored);
+      if (stored !== null && stored !== undefined && !parsed) this.log(`model ${version}: stored online calibration is malformed, starting from the static one`);
+      if (parsed) state = parsed;
+    } catch (error) {
+      this.log(`model ${version}: online calibration could not be read, starting from the static one: ${(error as Error).message}`);
+    }
+    entry.calibrator = new OnlineCalibrator(manifest.calibration, state);
+    entry.serving = state.shift.some((s) => s !== 0) ? entry.loaded.servingWith(state.shift) : entry.loaded.servingPredictor;
+  }
+
+  /**
+   * Counts feedback samples against the prediction that was in force when they arrived (the instance's stored one):
+   * only predictions of the active version that carry the model's own tails count.
+   */
+  observeFeedback(prediction: Prediction | null | undefined, samples: readonly Pick<FeedbackSample, 'cpu' | 'memory' | 'network'>[]): void {
+    const entry = this.activeEntry;
+    const tails = prediction?.modelTails;
+    if (!entry?.calibrator || !tails || prediction.modelVersion !== entry.loaded.version) return;
+    for (const sample of samples) entry.calibrator.observeSample(tails, sample);
+  }
+
+  /**
+   * Steps the active version's online correction when a step is due (once per horizon) and saves it; a changed
+   * correction serves from the next round on. Returns the state saved, or null when no step was due.
+   */
+  async stepOnline(now: number): Promise<OnlineCalibrationState | null> {
+    const entry = this.activeEntry;
+    const calibrator = entry?.calibrator;
+    if (!entry || !calibrator || !this.store) return null;
+    const before = [...calibrator.shift];
+    if (!calibrator.step(now)) return null;
+    if (calibrator.shift.some((s, i) => s !== before[i])) entry.serving = entry.loaded.servingWith(calibrator.shift);
+    const state = calibrator.snapshot();
+    await this.store.save(entry.loaded.version, state);
+    return state;
+  }
+
+  /** The active version's online correction (null when none is tracked). */
+  get onlineState(): OnlineCalibrationState | null {
+    return this.activeEntry?.calibrator?.snapshot() ?? null;
+  }
+
   private async swapIn(version: string, persist: boolean): Promise<void> {
     if (this.activeEntry?.loaded.version === version) return;
     const loaded = await (this.options.load ?? loadVersion)(this.options.modelsDir, version);
     const previous = this.activeEntry;
-    this.activeEntry = { loaded, leases: 0, retired: false };
+    const entry: Entry = { loaded, serving: loaded.servingPredictor, calibrator: null, leases: 0, retired: false };
+    await this.startTracking(entry);
+    this.activeEntry = entry;
     if (previous) {
       previous.retired = true;
       this.disposeIfIdle(previous);

@@ -21,12 +21,24 @@ export class UtilizationNetwork {
 
   /**
    * `raw` is a row-major n × FEATURE_NAMES.length matrix (consumed: normalized in place). Returns n × 9 ratios,
-   * per resource mean, p95, p99, each ≥ 0 with mean ≤ p95 ≤ p99. One tfjs call for the whole batch.
+   * per resource mean, p95, p99, each ≥ 0 with mean ≤ p95 ≤ p99, calibrated with `shift` (default: the manifest's).
+   * One tfjs call for the whole batch.
    */
-  predictRatios(raw: Float32Array, n: number): Float32Array {
+  predictRatios(raw: Float32Array, n: number, shift: readonly number[] = this.manifest.calibration): Float32Array {
+    const { ratios, reference } = this.rawRatios(raw, n);
+    calibrateRatios(ratios, n, shift, reference);
+    return ratios;
+  }
+
+  /**
+   * The network's outputs before calibration, with each row's reference values (what `calibrateRatios` adds them
+   * to). `predictRatios` is this followed by `calibrateRatios` with the manifest's shifts (or the online-corrected
+   * ones, src/model/onlineCalibration.ts); the evaluation's online replay calls it once and calibrates per hour.
+   */
+  rawRatios(raw: Float32Array, n: number): { ratios: Float32Array; reference: Float32Array } {
     if (raw.length !== n * WIDTH) throw new RangeError(`expected ${n}×${WIDTH} features, got ${raw.length} values`);
-    if (n === 0) return new Float32Array(0);
     const reference = new Float32Array(n * RESOURCE_ORDER.length);
+    if (n === 0) return { ratios: new Float32Array(0), reference };
     for (let i = 0; i < n; i++) {
       REFERENCE_COLUMNS.forEach((column, r) => (reference[i * RESOURCE_ORDER.length + r] = raw[i * WIDTH + column]!));
     }
@@ -38,8 +50,7 @@ export class UtilizationNetwork {
       const x = tf.tensor2d(raw, [n, WIDTH]);
       ratios = Float32Array.from((this.model.predict(x, { batchSize: n }) as tf.Tensor).dataSync());
     });
-    calibrateRatios(ratios, n, this.manifest.calibration, reference);
-    return ratios;
+    return { ratios, reference };
   }
 
   dispose(): void {

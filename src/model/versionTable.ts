@@ -1,7 +1,8 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Db, Executor } from '../db/database.js';
-import { modelVersions } from '../db/schema.js';
+import { modelOnlineCalibration, modelVersions } from '../db/schema.js';
 import type { ModelManifest } from './manifest.js';
+import type { OnlineStateStore } from './registry.js';
 
 /** A model version as the service's `model_versions` table records it. */
 export interface ModelVersionRow {
@@ -52,4 +53,21 @@ export async function listModelVersionRows(db: Executor): Promise<ModelVersionRo
 export async function activeModelVersion(db: Executor): Promise<string | null> {
   const rows = await db.select({ version: modelVersions.version }).from(modelVersions).where(eq(modelVersions.active, true)).limit(1);
   return rows[0]?.version ?? null;
+}
+
+/** The `model_online_calibration` table as the registry's OnlineStateStore (src/model/registry.ts `trackOnline`). */
+export function onlineStateStore(db: Executor, now: () => number): OnlineStateStore {
+  return {
+    load: async (version) => {
+      const rows = await db.select({ state: modelOnlineCalibration.state }).from(modelOnlineCalibration).where(eq(modelOnlineCalibration.version, version));
+      return rows[0]?.state ?? null;
+    },
+    save: async (version, state) => {
+      const updatedAt = now();
+      await db
+        .insert(modelOnlineCalibration)
+        .values({ version, state, updatedAt })
+        .onConflictDoUpdate({ target: modelOnlineCalibration.version, set: { state, updatedAt } });
+    },
+  };
 }

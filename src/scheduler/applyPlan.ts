@@ -15,7 +15,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/database.js';
 import { bids, instances, ledger, nodes, profiles, rounds } from '../db/schema.js';
 import type { InstancePrediction, PendingBid, Plan, Prediction, PreemptionNotice, Quantiles } from '../market/types.js';
-import { admissionTerms, noticeFor } from '../market/index.js';
+import { admissionTerms, noticeFor, RESOURCES } from '../market/index.js';
 import { LIVE_STATES } from '../service/nodeViews.js';
 import type { SnapshotRead } from './snapshot.js';
 
@@ -232,8 +232,14 @@ export async function applyPlan(tx: Tx, read: SnapshotRead, plan: Plan, options:
 }
 
 const sameQuantiles = (a: Quantiles, b: Quantiles) => a.mean === b.mean && a.p95 === b.p95 && a.p99 === b.p99;
+const sameTails = (a: Prediction['modelTails'], b: Prediction['modelTails']) =>
+  a === b || (a !== undefined && b !== undefined && RESOURCES.every((r) => a[r].p95 === b[r].p95 && a[r].p99 === b[r].p99));
 const samePrediction = (a: Prediction, b: Prediction) =>
-  a.modelVersion === b.modelVersion && sameQuantiles(a.cpu, b.cpu) && sameQuantiles(a.memory, b.memory) && sameQuantiles(a.network, b.network);
+  a.modelVersion === b.modelVersion &&
+  sameQuantiles(a.cpu, b.cpu) &&
+  sameQuantiles(a.memory, b.memory) &&
+  sameQuantiles(a.network, b.network) &&
+  sameTails(a.modelTails, b.modelTails);
 
 /**
  * Records the round's prediction of each running instance that did not stop this round, where it differs from what

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
 import type { InstancePrediction, Plan } from '../market/types.js';
+import type { ModelRegistry } from '../model/registry.js';
 import type { Clock, PredictionProvider, RoundTrigger } from '../service/context.js';
 import type { Metrics } from '../service/metrics.js';
 import type { CachedInstance, StatusCache } from '../service/statusCache.js';
@@ -40,6 +41,11 @@ export interface LoopOptions {
   statusCache?: StatusCache;
   /** The quotes' snapshot reader, offered this loop's snapshot cache after every applied round (quoteSnapshots.ts). */
   quoteSnapshots?: QuoteSnapshots;
+  /**
+   * Online recalibration of the active model (the ModelRegistry after `trackOnline`): stepped before each round, so
+   * a new correction serves from that round on (src/model/onlineCalibration.ts).
+   */
+  recalibration?: Pick<ModelRegistry, 'stepOnline'>;
   /**
    * Least time between the starts of two rounds that bids trigger early (default 100 ms): a burst of bids then costs
    * at most 10 extra rounds a second, and each waits at most this long plus one round for a decision.
@@ -174,6 +180,18 @@ export class ClearingLoop implements RoundTrigger {
     }
   }
 
+  /** A failed save of the correction is logged and the round goes on: the correction in memory still serves. */
+  private async stepRecalibration(now: number): Promise<void> {
+    const { recalibration, logger } = this.options;
+    if (!recalibration) return;
+    try {
+      const state = await recalibration.stepOnline(now);
+      if (state) logger.info({ onlineShift: state.shift, steps: state.steps }, 'model quantile heads recalibrated online');
+    } catch (err) {
+      logger.warn({ err }, 'online recalibration could not be saved');
+    }
+  }
+
   private async round(): Promise<RoundReport> {
     const { db, clock, predictions, metrics, logger, statusCache } = this.options;
     const maxAttempts = this.options.maxAttempts ?? 5;
@@ -181,6 +199,7 @@ export class ClearingLoop implements RoundTrigger {
     const timings: RoundStats = { completeMs: 0, snapshotMs: 0, ...emptyRunnerStats(), applyMs: 0, totalMs: 0 };
     let report: RoundReport = { plan: null, attempts: maxAttempts, timings };
     try {
+      await this.stepRecalibration(clock.now());
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const now = clock.now();
         const snapshot = async () => {

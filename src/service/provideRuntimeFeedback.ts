@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { FeedbackInput } from '../api/schemas.js';
 import { feedback, instances } from '../db/schema.js';
+import type { Prediction } from '../market/types.js';
 import type { ServiceContext } from './context.js';
 import { fieldError, notFound } from './errors.js';
 import { idempotent, type StoredResponse } from './idempotency.js';
@@ -16,7 +17,11 @@ export type FeedbackAccepted = { accepted: number };
 /** Rows per INSERT: 9 parameters each stays far below PostgreSQL's 65,535 parameters per statement. */
 const INSERT_CHUNK = 1000;
 
-/** Stores utilization samples of one of the caller's instances; they feed the predictor and retraining. */
+/**
+ * Stores utilization samples of one of the caller's instances; they feed the predictor and retraining. Once stored,
+ * the samples are also counted against the prediction the instance held when they arrived, for the online
+ * recalibration of the active model (ModelRegistry.observeFeedback; a replayed request is not counted again).
+ */
 export async function provideRuntimeFeedback({
   ctx,
   clientId,
@@ -33,6 +38,7 @@ export async function provideRuntimeFeedback({
   at.forEach((t, i) => {
     if (t > now + FUTURE_SKEW_MS) throw fieldError(['samples', i, 'at'], 'sample time is in the future');
   });
+  let heldPrediction: Prediction | null = null;
   const response = await idempotent<FeedbackAccepted>(
     ctx,
     { clientId, route: 'provide_runtime_feedback', key: idempotencyKey, request: input },
@@ -43,8 +49,9 @@ export async function provideRuntimeFeedback({
         .update(instances)
         .set({ feedbackCount: sql`${instances.feedbackCount} + ${input.samples.length}` })
         .where(and(eq(instances.id, input.instanceId), eq(instances.clientId, clientId)))
-        .returning({ id: instances.id });
+        .returning({ id: instances.id, prediction: instances.prediction });
       if (!owned) throw notFound('instance', input.instanceId);
+      heldPrediction = owned.prediction;
       const rows = input.samples.map((s, i) => ({
         instanceId: input.instanceId,
         clientId,
@@ -71,5 +78,6 @@ export async function provideRuntimeFeedback({
     { atomic: true },
   );
   ctx.statusCache.invalidate(input.instanceId);
+  if (heldPrediction) ctx.models?.observeFeedback(heldPrediction, input.samples);
   return response;
 }

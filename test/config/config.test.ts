@@ -23,6 +23,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ PARLEY_ENGINE_WORKER: '1' }).engineWorker).toBe(true);
   });
 
+  it('recalibrates the active model online unless PARLEY_ONLINE_RECALIBRATION turns it off', () => {
+    expect(loadConfig({}).onlineRecalibration).toBe(true);
+    expect(loadConfig({ PARLEY_ONLINE_RECALIBRATION: 'false' }).onlineRecalibration).toBe(false);
+    expect(() => loadConfig({ PARLEY_ONLINE_RECALIBRATION: 'maybe' })).toThrow(/PARLEY_ONLINE_RECALIBRATION/);
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PARLEY_ROUND_MS', '0'],

@@ -8,6 +8,7 @@ import { createApp } from '../../src/api/app.js';
 import type { App } from '../../src/api/env.js';
 import type { Database } from '../../src/db/database.js';
 import { ModelRegistry } from '../../src/model/registry.js';
+import { onlineStateStore } from '../../src/model/versionTable.js';
 import { ClearingLoop, type LoopOptions } from '../../src/scheduler/loop.js';
 import { inlineRoundRunner } from '../../src/scheduler/roundRunner.js';
 import { readSnapshot } from '../../src/scheduler/snapshot.js';
@@ -39,8 +40,11 @@ export interface TestService {
   round(): ReturnType<ClearingLoop['runRound']>;
 }
 
-/** With `modelsDir`, predictions come from a ModelRegistry over that folder (statistical fallback until activation). */
-export async function createTestService(database: Database, options: { modelsDir?: string } = {}): Promise<TestService> {
+/**
+ * With `modelsDir`, predictions come from a ModelRegistry over that folder (statistical fallback until activation);
+ * with `onlineRecalibration` too, the registry recalibrates online as the server's does (state in the database).
+ */
+export async function createTestService(database: Database, options: { modelsDir?: string; onlineRecalibration?: boolean } = {}): Promise<TestService> {
   const clock = new ManualClock();
   const logger = pino({ level: 'silent' });
   const engine = bindMarketEngine();
@@ -60,6 +64,7 @@ export async function createTestService(database: Database, options: { modelsDir
     models,
     quoteRunner: runner,
   });
+  if (models && options.onlineRecalibration) await models.trackOnline(onlineStateStore(database.db, () => clock.now()));
   const operatorToken = `op-test-${randomId('t')}`;
   await ensureOperatorToken({ ctx, configured: operatorToken });
   const metrics = createMetrics({ defaults: false });
@@ -76,6 +81,7 @@ export async function createTestService(database: Database, options: { modelsDir
     statusCache: ctx.statusCache,
     quoteSnapshots: ctx.quoteSnapshots,
     runner,
+    ...(models && options.onlineRecalibration ? { recalibration: models } : {}),
   });
   return {
     app: createApp({ ctx, logger, metrics, maxBodyBytes: ONE_MIB }),

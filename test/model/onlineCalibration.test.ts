@@ -1,0 +1,121 @@
+/** Online recalibration (src/model/onlineCalibration.ts): the step rule, its coverage guarantee, and state checks. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  OnlineCalibrator,
+  ONLINE_GAIN,
+  ONLINE_MIN_SCALE,
+  ONLINE_STEP_MS,
+  parseOnlineState,
+  stepSizes,
+  TRACKED_HEADS,
+} from '../../src/model/onlineCalibration.js';
+
+const staticShift = [0, 0.05, 0.5, 0, 0.2, 1.5, 0, 0, 0.7];
+const CPU_P95 = 1;
+
+describe('OnlineCalibrator', () => {
+  it('opens its window at the first call and steps once a horizon has passed, by η · (miss share − α)', () => {
+    const c = new OnlineCalibrator(staticShift);
+    expect(c.step(0)).toBe(false);
+    c.observe(CPU_P95, 3, 10);
+    expect(c.step(ONLINE_STEP_MS - 1)).toBe(false);
+    expect(c.shift[CPU_P95]).toBe(0);
+    expect(c.step(ONLINE_STEP_MS)).toBe(true);
+    expect(c.shift[CPU_P95]).toBeCloseTo(ONLINE_GAIN * 0.05 * (0.3 - 0.05), 12);
+    // Heads without samples in the window keep their shift; mean heads are never moved.
+    expect(c.shift.filter((_, i) => i !== CPU_P95)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(c.snapshot()).toMatchObject({ steps: 1, steppedAt: ONLINE_STEP_MS });
+    // The window starts again: a window with no misses moves the head down by η · α.
+    c.observe(CPU_P95, 0, 4);
+    c.step(2 * ONLINE_STEP_MS);
+    expect(c.shift[CPU_P95]).toBeCloseTo(ONLINE_GAIN * 0.05 * (0.25 - 0.05), 12);
+  });
+
+  it('counts a sample against every tracked head of the prediction in force', () => {
+    const c = new OnlineCalibrator(staticShift);
+    c.step(0);
+    const tails = { cpu: { p95: 1, p99: 2 }, memory: { p95: 100, p99: 200 }, network: { p95: 10, p99: 20 } };
+    c.observeSample(tails, { cpu: 1.5, memory: 50, network: 25 });
+    c.step(ONLINE_STEP_MS);
+    const eta = stepSizes(staticShift);
+    expect(c.shift[1]).toBeCloseTo(eta[1]! * 0.95, 12); // cpu p95 missed
+    expect(c.shift[2]).toBeCloseTo(-eta[2]! * 0.01, 12); // cpu p99 held
+    expect(c.shift[4]).toBeCloseTo(-eta[4]! * 0.05, 12); // memory p95 held
+    expect(c.shift[7]).toBeCloseTo(eta[7]! * 0.95, 12); // network p95 missed
+    expect(c.shift[8]).toBeCloseTo(eta[8]! * 0.99, 12); // network p99 missed
+  });
+
+  it('scales each head by its static shift, with a floor for a zero one', () => {
+    const eta = stepSizes(staticShift);
+    expect(eta[1]).toBeCloseTo(ONLINE_GAIN * 0.05, 12);
+    expect(eta[7]).toBeCloseTo(ONLINE_GAIN * ONLINE_MIN_SCALE, 12);
+    expect(eta[0]).toBe(0);
+  });
+
+  it('keeps the long-run miss share at α: Σ (miss share − α) = Δ shift / η, whatever the stream', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 50 })), { minLength: 1, maxLength: 200 }), (windows) => {
+        const c = new OnlineCalibrator(staticShift);
+        c.step(0);
+        let excess = 0;
+        windows.forEach(([missed, n], i) => {
+          const m = Math.min(missed, n);
+          c.observe(CPU_P95, m, n);
+          c.step((i + 1) * ONLINE_STEP_MS);
+          excess += m / n - 0.05;
+        });
+        expect(c.shift[CPU_P95]! / stepSizes(staticShift)[CPU_P95]!).toBeCloseTo(excess, 9);
+      }),
+    );
+  });
+
+  it('brings a drifting, under-covering quantile to the nominal coverage', () => {
+    // Residuals uniform on [0, 1 + drift]: a static shift of 0.95 covers 95 % at first and ever less as they widen.
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 48271) >>> 0) % 2147483647) / 2147483647);
+    const c = new OnlineCalibrator([0, 0.95, 0.99, 0, 0, 0, 0, 0, 0]);
+    c.step(0);
+    let covered = 0;
+    let total = 0;
+    for (let hour = 1; hour <= 2000; hour++) {
+      const width = 1 + hour / 1000;
+      for (let k = 0; k < 100; k++) {
+        const residual = random() * width;
+        const ok = residual <= 0.95 + c.shift[CPU_P95]!;
+        if (hour > 200) {
+          covered += ok ? 1 : 0;
+          total += 1;
+        }
+        c.observe(CPU_P95, ok ? 0 : 1, 1);
+      }
+      c.step(hour * ONLINE_STEP_MS);
+    }
+    // Without tracking the last 1,800 hours would cover about 0.95 / 2 of the widest window; with it, 0.95.
+    expect(Math.abs(covered / total - 0.95)).toBeLessThan(0.003);
+  });
+
+  it('tracks exactly the p95 and p99 heads', () => {
+    expect(TRACKED_HEADS.map((h) => [h.output, h.alpha])).toEqual([
+      [1, 0.05],
+      [2, 0.01],
+      [4, 0.05],
+      [5, 0.01],
+      [7, 0.05],
+      [8, 0.01],
+    ]);
+  });
+});
+
+describe('parseOnlineState', () => {
+  it('accepts a saved state and refuses malformed ones', () => {
+    const c = new OnlineCalibrator(staticShift);
+    c.step(5);
+    expect(parseOnlineState(JSON.parse(JSON.stringify(c.snapshot())))).toEqual(c.snapshot());
+    expect(parseOnlineState(null)).toBeNull();
+    expect(parseOnlineState({ shift: [1, 2], steps: 0, steppedAt: null })).toBeNull();
+    expect(parseOnlineState({ shift: new Array(9).fill(0), steps: -1, steppedAt: null })).toBeNull();
+    expect(parseOnlineState({ shift: [...new Array(8).fill(0), 'x'], steps: 0, steppedAt: null })).toBeNull();
+    expect(parseOnlineState({ shift: new Array(9).fill(0), steps: 1, steppedAt: 'soon' })).toBeNull();
+  });
+});
