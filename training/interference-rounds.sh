@@ -31,7 +31,9 @@ rm -rf "$WORK/models"
 npx tsx training/train.ts --out "$WORK/models" --version round1 --interference-feedback "$WORK/obs-round1.jsonl" ${TRAIN_OPTIONS[@]+"${TRAIN_OPTIONS[@]}"}
 
 for s in 7 8; do
-  simulate --seed "$s" --policies parley --observe-policy parley --models-dir "$WORK/models" --model-version round1 \
+  # --static-calibration: the shipped default was trained on observations of a round-1 model without online
+  # recalibration (which came later); keep it so the script still reproduces that model.
+  simulate --seed "$s" --policies parley --observe-policy parley --models-dir "$WORK/models" --model-version round1 --static-calibration \
     --out "$WORK/sim-parley-$s" --interference-feedback-out "$WORK/obs-parley-$s.jsonl"
 done
 cat "$WORK/obs-stat-7.jsonl" "$WORK/obs-parley-7.jsonl" "$WORK/obs-stat-8.jsonl" "$WORK/obs-parley-8.jsonl" > "$WORK/obs-round2.jsonl"

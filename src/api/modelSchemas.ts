@@ -32,8 +32,27 @@ export const modelVersionSchema = z
   })
   .openapi('ModelVersion');
 
+const perResource = z.object({ cpu: z.number(), memory: z.number(), network: z.number() });
+
+export const onlineCalibrationSchema = z
+  .object({
+    version: z.string(),
+    p95Shift: perResource.openapi({
+      description: 'Online correction added to each p95 head, in units of the declared average (0: the training calibration)',
+    }),
+    steps: z.number().int(),
+    steppedAt: z.string().nullable().openapi({ description: 'Time of the last step (one per hour of feedback)' }),
+  })
+  .openapi('OnlineCalibration');
+
 export const modelListSchema = z
-  .object({ active: z.string().nullable(), versions: z.array(modelVersionSchema) })
+  .object({
+    active: z.string().nullable(),
+    onlineCalibration: onlineCalibrationSchema.nullable().openapi({
+      description: "The active version's online recalibration in this process; null when none is tracked",
+    }),
+    versions: z.array(modelVersionSchema),
+  })
   .openapi('ModelVersions');
 
 export const activationSchema = z

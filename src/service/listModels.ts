@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { listModelVersionRows } from '../model/versionTable.js';
 import { validateManifest } from '../model/manifest.js';
+import { TRACKED_HEADS } from '../model/onlineCalibration.js';
+import { RESOURCE_ORDER } from '../features/spec.js';
 import type { ServiceContext } from './context.js';
 
 const metricSchema = z.object({ mae: z.number(), coverage: z.number(), pinball: z.number() });
@@ -49,12 +51,33 @@ function summarizeData(data: unknown): Record<string, unknown> | null {
   return Array.isArray(trainedInstances) ? { ...rest, trainedInstanceCount: trainedInstances.length } : rest;
 }
 
+export interface OnlineCalibrationView {
+  version: string;
+  p95Shift: Record<(typeof RESOURCE_ORDER)[number], number>;
+  steps: number;
+  steppedAt: string | null;
+}
+
+/** The active version's online correction in this process (src/model/onlineCalibration.ts), null when none is tracked. */
+function onlineCalibrationView(ctx: ServiceContext): OnlineCalibrationView | null {
+  const state = ctx.models?.onlineState;
+  const version = ctx.models?.activeVersion;
+  if (!state || !version) return null;
+  const p95Shift = { cpu: 0, memory: 0, network: 0 };
+  for (const { output, resource } of TRACKED_HEADS) p95Shift[RESOURCE_ORDER[resource]!] = state.shift[output]!;
+  return { version, p95Shift, steps: state.steps, steppedAt: state.steppedAt === null ? null : new Date(state.steppedAt).toISOString() };
+}
+
 /**
  * Every model version known to the database (`model_versions`) or present in the models folder, newest first,
  * with its manifest summary and which one serves. A folder's manifest is the source of truth when both exist: it is
  * what activation would load.
  */
-export async function listModels({ ctx }: { ctx: ServiceContext }): Promise<{ active: string | null; versions: ModelVersionView[] }> {
+export async function listModels({
+  ctx,
+}: {
+  ctx: ServiceContext;
+}): Promise<{ active: string | null; onlineCalibration: OnlineCalibrationView | null; versions: ModelVersionView[] }> {
   const registry = ctx.models;
   const [rows, onDisk] = await Promise.all([listModelVersionRows(ctx.db), registry ? registry.list() : Promise.resolve([])]);
   const active = registry?.activeVersion ?? null;
@@ -105,5 +128,5 @@ export async function listModels({ ctx }: { ctx: ServiceContext }): Promise<{ ac
   const versions = [...views.values()].sort(
     (a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || b.version.localeCompare(a.version),
   );
-  return { active, versions };
+  return { active, onlineCalibration: onlineCalibrationView(ctx), versions };
 }

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
       'engine-config': { type: 'string' },
       'models-dir': { type: 'string', default: 'models' },
       'model-version': { type: 'string' },
+      'static-calibration': { type: 'boolean', default: false },
       'interference-feedback-out': { type: 'string' },
       'observe-every': { type: 'string' },
       'observe-policy': { type: 'string' },
@@ -81,7 +82,12 @@ async function main(): Promise<void> {
   const models =
     policies && !policies.includes('parley')
       ? null
-      : await loadParleyModels(log, values['models-dir']!, values['model-version'] ?? latestModelVersion(values['models-dir']!));
+      : await loadParleyModels(
+          log,
+          values['models-dir']!,
+          values['model-version'] ?? latestModelVersion(values['models-dir']!),
+          !values['static-calibration'],
+        );
   const engineConfig = parseEngineConfig(values['engine-config']);
   const feedbackOut = values['interference-feedback-out'];
   const feedback = feedbackOut ? createWriteStream(feedbackOut) : null;

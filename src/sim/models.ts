@@ -23,16 +23,24 @@ export interface LoadedParleyModels extends ParleyModels {
   dispose(): void;
 }
 
+/** With `online` (the service's default), the policy recalibrates the model's quantile heads from feedback. */
 export async function loadParleyModels(
   log: (message: string) => void,
   modelsDir = 'models',
   version: string | null = latestModelVersion(modelsDir),
+  online = true,
 ): Promise<LoadedParleyModels | null> {
   if (version === null) {
     log(`no model version under ${modelsDir}/: parley uses the statistical predictor and interference model`);
     return null;
   }
   const loaded: LoadedVersion = await loadVersion(modelsDir, version);
-  log(`parley uses model ${version} from ${modelsDir}/`);
-  return { version, predictor: loaded.servingPredictor, interference: loaded.interference, dispose: () => loaded.dispose() };
+  log(`parley uses model ${version} from ${modelsDir}/${online ? ', recalibrated online from feedback' : ', static calibration'}`);
+  return {
+    version,
+    predictor: loaded.servingPredictor,
+    interference: loaded.interference,
+    ...(online ? { online: { staticShift: loaded.manifest.calibration, servingWith: loaded.servingWith } } : {}),
+    dispose: () => loaded.dispose(),
+  };
 }

@@ -413,8 +413,10 @@ class Simulation {
     work.outcome.paid += paid;
     if (violated) this.metrics.qosViolationHours += hours * used;
     this.metrics.addInstanceStep(w.priority, live.reservation, consumed, hours * used);
-    work.history.push({ at: now + dt * 1000, cpu: consumed.cpu, memory: consumed.memory, network: consumed.network, slowdown });
+    const sample = { at: now + dt * 1000, cpu: consumed.cpu, memory: consumed.memory, network: consumed.network, slowdown };
+    work.history.push(sample);
     if (work.history.length > HISTORY_SAMPLES) work.history.splice(0, work.history.length - HISTORY_SAMPLES);
+    this.policy.feedback?.(live.record.id, sample);
     live.runSinceCheckpoint += dt;
     if (w.latencySensitive || live.runSinceCheckpoint >= this.scenario.checkpointHours * 3600) this.bank(live);
     return work.remainingSeconds <= 1e-6;

@@ -72,8 +72,15 @@ describe(`online recalibration on ${driverName}`, () => {
     const eta = stepSizes(new Array(9).fill(0));
     expect(state.steps).toBe(1);
     expect(state.shift[1]).toBeCloseTo(eta[1]! * (0.5 - 0.05), 9); // cpu p95: 2 of 4 missed (the replay not counted)
-    expect(state.shift[2]).toBeCloseTo(eta[2]! * (0.5 - 0.01), 9);
+    expect(state.shift[2]).toBe(0); // p99 heads keep their static calibration
     expect(state.shift[4]).toBeCloseTo(-eta[4]! * 0.05, 9); // memory p95: none missed
+    const listed = (await call(svc.app, 'GET', '/models', { token: svc.operatorToken })).body;
+    expect(listed.onlineCalibration).toEqual({
+      version: 'v1',
+      p95Shift: { cpu: state.shift[1], memory: state.shift[4], network: state.shift[7] },
+      steps: 1,
+      steppedAt: new Date(svc.clock.now()).toISOString(),
+    });
     const [row] = await database.db.select().from(modelOnlineCalibration).where(eq(modelOnlineCalibration.version, 'v1'));
     expect(row!.state).toEqual(state);
     expect(row!.updatedAt).toBe(svc.clock.now());

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan, Preemption, Snapshot } from '../../src/market/types.js';
+import { StatisticalInterferenceModel } from '../../src/market/index.js';
+import type { Plan, Predictor, Preemption, Snapshot } from '../../src/market/types.js';
+import { stepSizes } from '../../src/model/onlineCalibration.js';
+import { parleyPolicy } from '../../src/sim/policies/enginePolicies.js';
 import { fifoPolicy } from '../../src/sim/policies/fifo.js';
 import type { Policy } from '../../src/sim/policies/policy.js';
 import { simulate, type SimulationOptions } from '../../src/sim/simulator.js';
@@ -143,5 +146,47 @@ describe('simulate', () => {
       }),
     };
     expect(() => simulate(scenario, [], rogue, options)).toThrow(/unknown bid ghost/);
+  });
+});
+
+describe('parley policy with online recalibration', () => {
+  it('counts every feedback sample against the prediction in force and steps the correction once an hour', () => {
+    // A "model" whose tails are far under any usage: every sample misses its p95.
+    const tiny = { mean: 0.001, p95: 0.001, p99: 0.001 };
+    const fake = (shift: readonly number[] | null): Predictor => ({
+      version: 'fake',
+      predict: (inputs) =>
+        inputs.map(() => ({
+          cpu: { ...tiny },
+          memory: { ...tiny },
+          network: { ...tiny },
+          modelVersion: 'fake',
+          modelTails: { cpu: { p95: 0.001 + (shift?.[1] ?? 0), p99: 0.001 }, memory: { p95: 0.001, p99: 0.001 }, network: { p95: 0.001, p99: 0.001 } },
+        })),
+    });
+    const shifts: number[][] = [];
+    const policy = parleyPolicy(
+      'parley',
+      {
+        predictor: fake(null),
+        interference: new StatisticalInterferenceModel(),
+        online: {
+          staticShift: new Array(9).fill(0),
+          servingWith: (shift) => {
+            shifts.push([...shift]);
+            return fake(shift);
+          },
+        },
+      },
+      1,
+    );
+    expect(policy.predictor).toBe('fake, recalibrated online');
+    const w = constantWorkload('w', { submittedAt: scenario.startAt + 1, runtimeSeconds: 3 * 3600 });
+    simulate(scenario, [w], policy, options);
+    // Rounds every 5 minutes for 4 hours: a step after each whole hour that saw samples, each by η · (1 − 0.05).
+    expect(shifts.length).toBeGreaterThanOrEqual(2);
+    const eta = stepSizes(new Array(9).fill(0))[1]!;
+    shifts.forEach((s, i) => expect(s[1]).toBeCloseTo((i + 1) * eta * 0.95, 9));
+    expect(shifts.every((s) => s[2] === 0 && s[0] === 0)).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
  * (`src/market`); the price-only auction and FIFO are baselines implemented here. All of them are applied by the
  * same simulator code, so they differ only in their decisions.
  */
-import type { Plan, Snapshot } from '../../market/types.js';
+import type { FeedbackSample, Plan, Snapshot } from '../../market/types.js';
 
 export const POLICY_NAMES = ['parley', 'parleyStatistical', 'priceOnly', 'kubeLike', 'fifo'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
@@ -13,4 +13,6 @@ export interface Policy {
   /** What drives its predictions, for the report (a model version, "statistical", "declared peak", ...). */
   predictor: string;
   decide(snapshot: Snapshot): Plan;
+  /** Told every feedback sample a running instance reports (after the step it describes), as a service is. */
+  feedback?(instanceId: string, sample: FeedbackSample): void;
 }
