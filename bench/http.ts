@@ -6,7 +6,7 @@
  *
  *   npm run bench -- http --json [--duration 10 --connections 10 --rate 200 --warmup 3 --instances 1200 --clients 4
  *                                 --samples 60 --background-feedback 20 --background-bids 2 --uncached
- *                                 --drivers pglite,postgres --lines status,bids --pg postgres://postgres@127.0.0.1:5432/test
+ *                                 --drivers pglite,postgres --lines status,feedback,bids --pg postgres://postgres@127.0.0.1:5432/test
  *                                 --server-node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
  *
  * Status reads (the target's line, `get_instance_status`): a cluster of `--instances` running instances of `--clients`
@@ -15,6 +15,9 @@
  * writes to the same instances (`--background-feedback` feedback posts and `--background-bids` bids per second), so
  * rounds predict, place and invalidate while the reads run. `get_instance_status_one_id` reads one id on the same
  * server (the old line); `--uncached` adds the same honest read with the status cache off (a database read per request).
+ *
+ * Feedback (`--lines feedback`): one-sample feedback posts on random instances of such a fleet at `--rate` per second
+ * (the ingestion path, with the shipped model's online recalibration counting each sample).
  *
  * Bids: on a fresh database, bids at a price that clears arrive at `--rate` per second, so the rounds they trigger
  * place them (the realistic write path).
@@ -358,7 +361,7 @@ interface Opts {
   backgroundFeedback: number;
   backgroundBids: number;
   uncached: boolean;
-  /** Which Parley measurements to run: `status` (both status lines) and/or `bids`. */
+  /** Which Parley measurements to run: `status` (both status lines), `feedback` and/or `bids`. */
   lines: string[];
 }
 
@@ -392,6 +395,25 @@ function fleetReads(base: string, owned: readonly Owned[], connections: number, 
   };
 }
 
+/** One feedback sample (stamped now) per request, each on a random instance of the fleet, posted by its owner. */
+function feedbackRequests(owned: readonly Owned[]): Options['requests'] {
+  return [
+    {
+      method: 'POST',
+      setupRequest: (request: RequestData) => {
+        const { instanceId, apiKey } = owned[Math.floor(Math.random() * owned.length)]!;
+        const sample = { at: new Date().toISOString(), cpu: 0.3, memory: 450, network: 6 };
+        return {
+          ...request,
+          path: '/provide_runtime_feedback',
+          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ instanceId, samples: [sample] }),
+        };
+      },
+    },
+  ];
+}
+
 /** Writes while the reads run: feedback samples (stamped now) on random fleet instances, and bids that get placed. */
 function backgroundWriter(base: string, fleet: { owned: readonly Owned[]; profiles: { apiKey: string; profileId: string }[] }, opts: Opts) {
   return async (duration: number): Promise<Measured['background']> => {
@@ -403,21 +425,7 @@ function backgroundWriter(base: string, fleet: { owned: readonly Owned[]; profil
           connections: 2,
           duration,
           overallRate: opts.backgroundFeedback,
-          requests: [
-            {
-              method: 'POST',
-              setupRequest: (request: RequestData) => {
-                const { instanceId, apiKey } = fleet.owned[Math.floor(Math.random() * fleet.owned.length)]!;
-                const sample = { at: new Date().toISOString(), cpu: 0.3, memory: 450, network: 6 };
-                return {
-                  ...request,
-                  path: '/provide_runtime_feedback',
-                  headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-                  body: JSON.stringify({ instanceId, samples: [sample] }),
-                };
-              },
-            },
-          ],
+          requests: feedbackRequests(fleet.owned),
         }),
       );
     }
@@ -468,6 +476,17 @@ async function measureParley(driver: 'pglite' | 'postgres', provision: Provision
         headers: { authorization: `Bearer ${one.apiKey}` },
       };
       out.push(await measured('get_instance_status_one_id', driver, server, single, opts.warmup));
+    });
+  }
+  // Feedback at a fixed rate on a running fleet, as clients report: the ingestion path (ownership check, insert,
+  // the instance's last feedback id, and the online recalibration's count against the prediction it holds).
+  if (opts.lines.includes('feedback')) {
+    await withServer(provision, {}, async (server) => {
+      const base = `http://127.0.0.1:${server.port}`;
+      log(`  ${driver}: feedback at ${opts.rate} req/s on ${opts.instances} instances…`);
+      const fleet = await prepareFleet(server.port, fleetSpec);
+      const posts: Options = { url: base, connections: opts.connections, duration: opts.duration, overallRate: opts.rate, requests: feedbackRequests(fleet.owned) };
+      out.push(await measured(`provide_runtime_feedback@${opts.rate}rps`, driver, server, posts, opts.warmup));
     });
   }
   // Bids on a fresh database, at a price that clears, so rounds place them (a bid may trigger a round).

@@ -43,13 +43,11 @@ export async function provideRuntimeFeedback({
     ctx,
     { clientId, route: 'provide_runtime_feedback', key: idempotencyKey, request: input },
     async (tx) => {
-      // Checks ownership and counts the samples on the instance in one statement (the count tells the clearing round
-      // that this instance's history changed; it commits with the samples).
+      // Ownership, and the prediction the instance holds (what online recalibration counts the samples against).
       const [owned] = await tx
-        .update(instances)
-        .set({ feedbackCount: sql`${instances.feedbackCount} + ${input.samples.length}` })
-        .where(and(eq(instances.id, input.instanceId), eq(instances.clientId, clientId)))
-        .returning({ id: instances.id, prediction: instances.prediction });
+        .select({ prediction: instances.prediction })
+        .from(instances)
+        .where(and(eq(instances.id, input.instanceId), eq(instances.clientId, clientId)));
       if (!owned) throw notFound('instance', input.instanceId);
       heldPrediction = owned.prediction;
       const rows = input.samples.map((s, i) => ({
@@ -67,11 +65,17 @@ export async function provideRuntimeFeedback({
         const stored = await tx.insert(feedback).values(rows.slice(i, i + INSERT_CHUNK)).returning({ id: feedback.id });
         for (const { id } of stored) if (id > lastId) lastId = id;
       }
-      // The largest id stored for the instance; the row lock taken above orders this instance's writers, so samples
-      // stored after this commit get larger ids (the clearing round reads only the ids above what it has).
+      // The instance row is written once, after the samples: its count tells the clearing round that the history
+      // changed, and its largest feedback id which samples are new (both commit with the samples). Writing it twice,
+      // around the inserts' foreign-key locks, deadlocked on PostgreSQL with a round locking every live instance
+      // (bench http --lines feedback). Two writers of one instance may commit out of id order; the round then finds
+      // new samples that do not add up to the count and reads that history whole (src/scheduler/snapshot.ts).
       await tx
         .update(instances)
-        .set({ lastFeedbackId: sql`greatest(${instances.lastFeedbackId}, ${lastId}::bigint)` })
+        .set({
+          feedbackCount: sql`${instances.feedbackCount} + ${input.samples.length}`,
+          lastFeedbackId: sql`greatest(${instances.lastFeedbackId}, ${lastId}::bigint)`,
+        })
         .where(eq(instances.id, input.instanceId));
       return { status: 202, body: { accepted: input.samples.length } };
     },
