@@ -23,13 +23,34 @@ export interface IdempotencyScope {
 }
 
 const UNIQUE_VIOLATION = '23505';
+/** PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back and may simply be run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+/** Attempts of a transaction that PostgreSQL rolled back for a deadlock or a serialization failure. */
+export const TRANSACTION_ATTEMPTS = 3;
 
-function isUniqueViolation(err: unknown): boolean {
+function hasCode(err: unknown, codes: ReadonlySet<string>): boolean {
   for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && codes.has(code)) return true;
     if ((e as { cause?: unknown }).cause === e) break;
   }
   return false;
+}
+
+const isUniqueViolation = (err: unknown) => hasCode(err, new Set([UNIQUE_VIOLATION]));
+
+/**
+ * Runs a transaction, and runs it again (up to TRANSACTION_ATTEMPTS in all) when PostgreSQL rolled it back for a
+ * deadlock or a serialization failure: nothing of it was committed, so the client gets its answer instead of a 500.
+ */
+export async function retryingTransaction<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (n >= TRANSACTION_ATTEMPTS || !hasCode(err, RETRYABLE)) throw err;
+    }
+  }
 }
 
 /**
@@ -43,14 +64,14 @@ export async function idempotent<T>(
   { atomic = false }: { atomic?: boolean } = {},
 ): Promise<StoredResponse<T>> {
   const { key } = scope;
-  if (key === undefined) return atomic ? ctx.db.transaction((tx) => run(tx)) : run(ctx.db);
+  if (key === undefined) return atomic ? retryingTransaction(() => ctx.db.transaction((tx) => run(tx))) : run(ctx.db);
   if (key.length === 0 || key.length > 255) {
     throw new DomainError('validation_failed', 'Idempotency-Key must be 1 to 255 characters', [
       { path: 'header:$["idempotency-key"]', message: 'must be 1 to 255 characters' },
     ]);
   }
   const requestHash = createHash('sha256').update(JSON.stringify(scope.request)).digest('hex');
-  const attempt = () =>
+  const once = () =>
     ctx.db.transaction(async (tx) => {
       const [stored] = await tx
         .select()
@@ -76,6 +97,7 @@ export async function idempotent<T>(
       });
       return response;
     });
+  const attempt = () => retryingTransaction(once);
   try {
     return await attempt();
   } catch (err) {
