@@ -1,7 +1,6 @@
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { InterferenceModel, Predictor } from '../market/types.js';
-import type { FeedbackSample, Prediction } from '../market/types.js';
+import type { FeedbackSample, InterferenceModel, Prediction, Predictor } from '../market/types.js';
 import { loadVersion, type LoadedVersion } from './loaded-version.js';
 import { validateManifest, type ModelManifest } from './manifest.js';
 import { initialOnlineState, OnlineCalibrator, parseOnlineState, type OnlineCalibrationState } from './onlineCalibration.js';
