@@ -119,6 +119,16 @@ export class OnlineCalibrator {
   }
 
   /**
+   * `step`, and whether the shift changed (the caller then serves a predictor built with the new `shift`): what the
+   * service's registry and the simulator's policy do before each round.
+   */
+  stepChanged(now: number): { stepped: boolean; changed: boolean } {
+    const before = [...this.state.shift];
+    const stepped = this.step(now);
+    return { stepped, changed: stepped && this.state.shift.some((s, i) => s !== before[i]) };
+  }
+
+  /**
    * Takes a step when `ONLINE_STEP_MS` has passed since the last one (the first call only opens the window).
    * Heads without a sample in the window keep their shift. Returns whether a step was taken.
    */

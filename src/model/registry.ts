@@ -200,9 +200,9 @@ export class ModelRegistry {
     const entry = this.activeEntry;
     const calibrator = entry?.calibrator;
     if (!entry || !calibrator || !this.store) return null;
-    const before = [...calibrator.shift];
-    if (!calibrator.step(now)) return null;
-    if (calibrator.shift.some((s, i) => s !== before[i])) entry.serving = entry.loaded.servingWith(calibrator.shift);
+    const { stepped, changed } = calibrator.stepChanged(now);
+    if (!stepped) return null;
+    if (changed) entry.serving = entry.loaded.servingWith(calibrator.shift);
     const state = calibrator.snapshot();
     await this.store.save(entry.loaded.version, state);
     return state;

@@ -32,6 +32,14 @@ describe('OnlineCalibrator', () => {
     expect(c.shift[CPU_P95]).toBeCloseTo(ONLINE_GAIN * 0.05 * (0.25 - 0.05), 12);
   });
 
+  it('says whether a step changed the shift', () => {
+    const c = new OnlineCalibrator(staticShift);
+    expect(c.stepChanged(0)).toEqual({ stepped: false, changed: false });
+    expect(c.stepChanged(ONLINE_STEP_MS)).toEqual({ stepped: true, changed: false }); // no samples in the window
+    c.observe(CPU_P95, 1, 1);
+    expect(c.stepChanged(2 * ONLINE_STEP_MS)).toEqual({ stepped: true, changed: true });
+  });
+
   it('counts a sample against the p95 head of each resource of the prediction in force, and moves no other head', () => {
     const c = new OnlineCalibrator(staticShift);
     c.step(0);

@@ -54,8 +54,7 @@ export function parleyPolicy(
     name,
     predictor: `${predictor}, recalibrated online`,
     decide: (snapshot) => {
-      const before = [...calibrator.shift];
-      if (calibrator.step(snapshot.now) && calibrator.shift.some((v, i) => v !== before[i])) deps.predictor = online.servingWith(calibrator.shift);
+      if (calibrator.stepChanged(snapshot.now).changed) deps.predictor = online.servingWith(calibrator.shift);
       const plan = clearRound(snapshot, deps, config);
       for (const { instanceId, prediction } of plan.predictions) held.set(instanceId, prediction);
       for (const p of plan.placements) held.set(p.bidId, p.predictions[0]!);
