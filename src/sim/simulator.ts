@@ -385,6 +385,7 @@ class Simulation {
       live.work.outcome.completed = true;
       this.metrics.completed++;
       this.instances.delete(live.record.id);
+      this.policy.ended?.(live.record.id);
     }
   }
 

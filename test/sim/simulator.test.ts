@@ -182,7 +182,14 @@ describe('parley policy with online recalibration', () => {
     );
     expect(policy.predictor).toBe('fake, recalibrated online');
     const w = constantWorkload('w', { submittedAt: scenario.startAt + 1, runtimeSeconds: 3 * 3600 });
+    const ended: string[] = [];
+    const ends = policy.ended!;
+    policy.ended = (id) => {
+      ended.push(id);
+      ends(id);
+    };
     simulate(scenario, [w], policy, options);
+    expect(ended).toEqual(['w']); // the completed instance's held prediction is let go
     // Rounds every 5 minutes for 4 hours: a step after each whole hour that saw samples, each by η · (1 − 0.05).
     expect(shifts.length).toBeGreaterThanOrEqual(2);
     const eta = stepSizes(new Array(9).fill(0))[1]!;

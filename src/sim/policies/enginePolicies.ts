@@ -65,6 +65,7 @@ export function parleyPolicy(
       const tails = held.get(instanceId)?.modelTails;
       if (tails) calibrator.observeSample(tails, sample);
     },
+    ended: (instanceId) => held.delete(instanceId),
   };
 }
 

@@ -15,4 +15,6 @@ export interface Policy {
   decide(snapshot: Snapshot): Plan;
   /** Told every feedback sample a running instance reports (after the step it describes), as a service is. */
   feedback?(instanceId: string, sample: FeedbackSample): void;
+  /** Told when a running instance completed its work and left (no plan says so), as a service learns from its row. */
+  ended?(instanceId: string): void;
 }
