@@ -98,11 +98,6 @@ export class OnlineCalibrator {
     return { ...this.state, shift: [...this.state.shift] };
   }
 
-  /** Samples counted since the last step (per output). */
-  get pending(): number {
-    return Math.max(0, ...this.samples);
-  }
-
   /** Counts `n` outcomes of one output, `missed` of which landed above the quantile served for them. */
   observe(output: number, missed: number, n: number): void {
     if (!(n >= 0 && missed >= 0 && missed <= n)) throw new RangeError(`observe: ${missed} misses of ${n} samples`);

@@ -17,7 +17,7 @@ import type { QuoteSnapshots } from './quoteSnapshots.js';
 import { completeFinished, hasFinished } from './completeFinished.js';
 import type { MarketEngine } from './engine.js';
 import { emptyRunnerStats, inlineRoundRunner, type RoundRunner, type RunnerStats } from './roundRunner.js';
-import { readSnapshot, type SnapshotOptions, type SnapshotRead } from './snapshot.js';
+import { readSnapshotConsistent, type SnapshotOptions, type SnapshotRead } from './snapshot.js';
 import { SnapshotCache } from './snapshotCache.js';
 
 export interface LoopOptions {
@@ -206,10 +206,7 @@ export class ClearingLoop implements RoundTrigger {
           const token = statusCache?.token() ?? 0;
           const readAt = statusCache?.now() ?? 0;
           const begun = performance.now();
-          const read = await db.transaction((tx) => readSnapshot(tx, now, this.snapshotOptions), {
-            isolationLevel: 'repeatable read',
-            accessMode: 'read only',
-          });
+          const read = await readSnapshotConsistent(db, now, this.snapshotOptions);
           timings.snapshotMs += performance.now() - begun;
           return { read, token, readAt };
         };

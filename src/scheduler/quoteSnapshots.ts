@@ -16,7 +16,7 @@
  */
 import type { Db } from '../db/database.js';
 import type { Snapshot } from '../market/types.js';
-import { readSnapshot, type SnapshotOptions } from './snapshot.js';
+import { readSnapshotConsistent, type SnapshotOptions } from './snapshot.js';
 import { SnapshotCache } from './snapshotCache.js';
 
 export class QuoteSnapshots {
@@ -47,11 +47,7 @@ export class QuoteSnapshots {
         if (this.offered) this.cache.adopt(this.offered);
         this.offered = null;
         const now = this.now();
-        const read = await this.db.transaction((tx) => readSnapshot(tx, now, { ...this.options, cache: this.cache }), {
-          isolationLevel: 'repeatable read',
-          accessMode: 'read only',
-        });
-        return read.snapshot;
+        return (await readSnapshotConsistent(this.db, now, { ...this.options, cache: this.cache })).snapshot;
       });
     this.queued = next;
     this.running = next;

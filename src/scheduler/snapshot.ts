@@ -9,7 +9,7 @@
  * one committed state whatever the cache held.
  */
 import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Executor } from '../db/database.js';
+import type { Db, Executor } from '../db/database.js';
 import { bids, feedback, instances, ledger, nodes, profiles } from '../db/schema.js';
 import type {
   FeedbackSample,
@@ -51,6 +51,19 @@ export async function inChunks<T>(ids: readonly string[], query: (chunk: string[
   return out;
 }
 
+/** A stored feedback row as the engine sees it (slowdown only when reported). */
+function sampleOf(r: { at: number | bigint; cpu: number; memory: number; network: number; slowdown: number | null }): FeedbackSample {
+  const sample: FeedbackSample = { at: Number(r.at), cpu: r.cpu, memory: r.memory, network: r.network };
+  if (r.slowdown !== null) sample.slowdown = r.slowdown;
+  return sample;
+}
+
+function addSample<S>(byInstance: Map<string, S[]>, instanceId: string, sample: S): void {
+  let list = byInstance.get(instanceId);
+  if (!list) byInstance.set(instanceId, (list = []));
+  list.push(sample);
+}
+
 /**
  * The most recent `limit` samples of each given instance, oldest first: one index range scan per instance
  * (feedback_instance_at_idx) through a lateral subquery, so the cost does not grow with an instance's total history.
@@ -87,13 +100,7 @@ async function recentHistory(db: Executor, instanceIds: readonly string[], limit
       .where(inArray(instances.id, chunk))
       .orderBy(asc(instances.id), asc(recent.at), asc(recent.id)),
   );
-  for (const r of rows) {
-    const sample: FeedbackSample = { at: Number(r.at), cpu: r.cpu, memory: r.memory, network: r.network };
-    if (r.slowdown !== null) sample.slowdown = r.slowdown;
-    let list = byInstance.get(r.instanceId);
-    if (!list) byInstance.set(r.instanceId, (list = []));
-    list.push(sample);
-  }
+  for (const r of rows) addSample(byInstance, r.instanceId, sampleOf(r));
   return byInstance;
 }
 
@@ -119,13 +126,7 @@ async function newerSamples(db: Executor, after: readonly (readonly [string, num
       .from(sql`(values ${values}) as v(instance_id, after)`)
       .innerJoinLateral(newer, sql`true`)
       .orderBy(sql`v.instance_id`, asc(newer.at), asc(newer.id));
-    for (const r of rows) {
-      const sample: FeedbackSample & { id: number } = { id: r.id, at: Number(r.at), cpu: r.cpu, memory: r.memory, network: r.network };
-      if (r.slowdown !== null) sample.slowdown = r.slowdown;
-      let list = byInstance.get(r.instanceId);
-      if (!list) byInstance.set(r.instanceId, (list = []));
-      list.push(sample);
-    }
+    for (const r of rows) addSample(byInstance, r.instanceId, { id: r.id, ...sampleOf(r) });
   }
   return byInstance;
 }
@@ -322,6 +323,14 @@ function readLedger(db: Executor, now: number, halfLifeSeconds: number) {
     .from(ledger)
     .where(and(eq(ledger.kind, 'priority_reduction'), gt(ledger.at, since)))
     .orderBy(asc(ledger.id));
+}
+
+/**
+ * Reads a snapshot in a transaction of its own: repeatable read, so every table is read at one committed state, and
+ * read only. What the clearing loop and the quotes' reader (quoteSnapshots.ts) run.
+ */
+export function readSnapshotConsistent(db: Db, now: number, options: SnapshotOptions): Promise<SnapshotRead> {
+  return db.transaction((tx) => readSnapshot(tx, now, options), { isolationLevel: 'repeatable read', accessMode: 'read only' });
 }
 
 /** Reads the round's snapshot in the caller's transaction. */

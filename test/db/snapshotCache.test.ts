@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { bids, feedback, instances, ledger } from '../../src/db/schema.js';
-import { inChunks, LEDGER_HALF_LIVES, readSnapshot, type SnapshotRead } from '../../src/scheduler/snapshot.js';
+import { inChunks, LEDGER_HALF_LIVES, readSnapshotConsistent, type SnapshotRead } from '../../src/scheduler/snapshot.js';
 import { SnapshotCache } from '../../src/scheduler/snapshotCache.js';
 import { applyPlan } from '../../src/scheduler/applyPlan.js';
 import { randomId } from '../../src/service/context.js';
@@ -21,10 +21,7 @@ const env = useTestService(async (s) => {
 });
 
 const read = (cache?: SnapshotCache, historySamples = 60): Promise<SnapshotRead> =>
-  env.database.db.transaction((tx) => readSnapshot(tx, env.svc.clock.now(), snapshotOptions(env.svc, cache, historySamples)), {
-    isolationLevel: 'repeatable read',
-    accessMode: 'read only',
-  });
+  readSnapshotConsistent(env.database.db, env.svc.clock.now(), snapshotOptions(env.svc, cache, historySamples));
 
 /** The cached read equals a fresh one, field for field (versions and status rows included). */
 async function expectSameAsFresh(cache: SnapshotCache, historySamples = 60): Promise<SnapshotRead> {
