@@ -42,6 +42,12 @@ export const onlineCalibrationSchema = z
     }),
     steps: z.number().int(),
     steppedAt: z.string().nullable().openapi({ description: 'Time of the last step (one per hour of feedback)' }),
+    window: z
+      .object({ samples: perResource, misses: perResource })
+      .openapi({
+        description:
+          'Feedback samples counted since the last step by every process serving the version, and how many landed above the p95 served, as of this process\'s last save (each round saves what it counted)',
+      }),
   })
   .openapi('OnlineCalibration');
 
@@ -49,7 +55,7 @@ export const modelListSchema = z
   .object({
     active: z.string().nullable(),
     onlineCalibration: onlineCalibrationSchema.nullable().openapi({
-      description: "The active version's online recalibration in this process; null when none is tracked",
+      description: "The active version's online recalibration, as this process last saved or read it; null when none is tracked",
     }),
     versions: z.array(modelVersionSchema),
   })

@@ -14,7 +14,8 @@
  *
  * One definition, used by the evaluation (training/onlineEvaluation.ts replays a test split through it, outcomes
  * revealed only after their horizon ends) and by serving (src/model/registry.ts: feedback counts misses against the
- * prediction in force when it arrives; the clearing loop steps and persists the shift).
+ * prediction in force when it arrives; before each round the clearing loop adds this process's counts to the state
+ * every process shares, stepping it when due: `advanceState`).
  */
 import { HORIZON_MS, OUTPUT_HEADS, OUTPUT_NAMES, RESOURCE_ORDER } from '../features/spec.js';
 import type { FeedbackSample, Quantiles, Resource } from '../market/types.js';
@@ -38,7 +39,17 @@ export const TRACKED_HEADS: readonly { output: number; resource: number; alpha: 
   alpha: 0.05,
 }));
 
-/** The tracker's persistent state: what `model_versions.online_calibration` holds for a version. */
+/** Outcomes counted in the open window, per output (OUTPUT_NAMES order): samples, and those above the quantile served. */
+export interface WindowCounts {
+  misses: number[];
+  samples: number[];
+}
+
+/**
+ * The tracker's persistent state: what `model_online_calibration.state` holds for a version. It is shared by every
+ * process serving the version: each adds the outcomes it counted to `window` (`advanceState`), and the first to find
+ * a step due takes it for all of them.
+ */
 export interface OnlineCalibrationState {
   /** Extra shift per output (OUTPUT_NAMES order, ratio-to-scale units; 0 for mean heads). */
   shift: number[];
@@ -46,18 +57,83 @@ export interface OnlineCalibrationState {
   steps: number;
   /** Epoch ms of the last step (or of the start of tracking); null before the first observation window opened. */
   steppedAt: number | null;
+  /** Outcomes counted since `steppedAt`, by every process. */
+  window: WindowCounts;
 }
 
-export const initialOnlineState = (): OnlineCalibrationState => ({ shift: new Array<number>(OUTPUT_NAMES.length).fill(0), steps: 0, steppedAt: null });
+export const emptyCounts = (): WindowCounts => ({
+  misses: new Array<number>(OUTPUT_NAMES.length).fill(0),
+  samples: new Array<number>(OUTPUT_NAMES.length).fill(0),
+});
 
-/** Checks a stored state's shape (a row written by another build, or by hand); null when it cannot be used. */
+export const initialOnlineState = (): OnlineCalibrationState => ({
+  shift: new Array<number>(OUTPUT_NAMES.length).fill(0),
+  steps: 0,
+  steppedAt: null,
+  window: emptyCounts(),
+});
+
+const isCountArray = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.length === OUTPUT_NAMES.length && v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0);
+
+/**
+ * Checks a stored state's shape (a row written by another build, or by hand); null when it cannot be used. A state
+ * saved before the window was shared (no `window`) is read with an empty window.
+ */
 export function parseOnlineState(value: unknown): OnlineCalibrationState | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { shift, steps, steppedAt } = value as Record<string, unknown>;
+  const { shift, steps, steppedAt, window } = value as Record<string, unknown>;
   if (!Array.isArray(shift) || shift.length !== OUTPUT_NAMES.length || !shift.every((s) => typeof s === 'number' && Number.isFinite(s))) return null;
   if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0) return null;
   if (steppedAt !== null && (typeof steppedAt !== 'number' || !Number.isFinite(steppedAt))) return null;
-  return { shift: [...(shift as number[])], steps, steppedAt: steppedAt as number | null };
+  let counts = emptyCounts();
+  if (window !== undefined) {
+    if (typeof window !== 'object' || window === null) return null;
+    const { misses, samples } = window as Record<string, unknown>;
+    if (!isCountArray(misses) || !isCountArray(samples) || misses.some((m, i) => m > samples[i]!)) return null;
+    counts = { misses: [...misses], samples: [...samples] };
+  }
+  return { shift: [...(shift as number[])], steps, steppedAt: steppedAt as number | null, window: counts };
+}
+
+const copyState = (s: OnlineCalibrationState): OnlineCalibrationState => ({
+  shift: [...s.shift],
+  steps: s.steps,
+  steppedAt: s.steppedAt,
+  window: { misses: [...s.window.misses], samples: [...s.window.samples] },
+});
+
+const hasCounts = (c: WindowCounts): boolean => c.samples.some((n) => n > 0);
+
+/**
+ * The one update of the shared state: adds `counts` to its window, then takes a step when `ONLINE_STEP_MS` has passed
+ * since the last one (the first update only opens the window). A step moves every tracked head with samples in the
+ * window by η · (miss share − α) and empties the window. Pure: returns a new state.
+ */
+export function advanceState(
+  state: OnlineCalibrationState,
+  counts: WindowCounts,
+  now: number,
+  eta: readonly number[],
+): { state: OnlineCalibrationState; stepped: boolean } {
+  const next = copyState(state);
+  for (let i = 0; i < OUTPUT_NAMES.length; i++) {
+    next.window.misses[i]! += counts.misses[i]!;
+    next.window.samples[i]! += counts.samples[i]!;
+  }
+  if (next.steppedAt === null) {
+    next.steppedAt = now;
+    return { state: next, stepped: false };
+  }
+  if (now - next.steppedAt < ONLINE_STEP_MS) return { state: next, stepped: false };
+  for (const { output, alpha } of TRACKED_HEADS) {
+    const n = next.window.samples[output]!;
+    if (n > 0) next.shift[output] = next.shift[output]! + eta[output]! * (next.window.misses[output]! / n - alpha);
+  }
+  next.window = emptyCounts();
+  next.steppedAt = now;
+  next.steps += 1;
+  return { state: next, stepped: true };
 }
 
 /** Per-output step sizes for a model calibrated with `staticShift`. */
@@ -73,19 +149,20 @@ export function combinedShift(staticShift: readonly number[], online: readonly n
 }
 
 /**
- * The tracker: misses are counted as outcomes become known (`observe`), and `step(now)` turns the counts of the
- * window since the last step into a new shift once `ONLINE_STEP_MS` has passed. Not thread-safe state, no I/O.
+ * One process's tracker: outcomes are counted as they become known (`observe`) into counts of its own, which
+ * `step(now)` adds to the state (and steps it when due: `advanceState`). With a shared store, the registry instead
+ * takes the counts (`takeCounts`), applies `advanceState` to the stored state under a row lock, and `adopt`s the
+ * result, so every process's outcomes count once and each window steps once. Not thread-safe state, no I/O.
  */
 export class OnlineCalibrator {
-  private readonly eta: number[];
+  readonly eta: number[];
   private state: OnlineCalibrationState;
-  private readonly misses = new Array<number>(OUTPUT_NAMES.length).fill(0);
-  private readonly samples = new Array<number>(OUTPUT_NAMES.length).fill(0);
+  private counts = emptyCounts();
 
   constructor(staticShift: readonly number[], state: OnlineCalibrationState = initialOnlineState()) {
     if (staticShift.length !== OUTPUT_NAMES.length) throw new RangeError(`expected ${OUTPUT_NAMES.length} static shifts, got ${staticShift.length}`);
     this.eta = stepSizes(staticShift);
-    this.state = { ...state, shift: [...state.shift] };
+    this.state = copyState(state);
   }
 
   /** The current extra shift per output. */
@@ -93,16 +170,16 @@ export class OnlineCalibrator {
     return this.state.shift;
   }
 
-  /** A copy of the state to persist. */
+  /** A copy of the state as last advanced or adopted (the counts not yet added to it are not in its window). */
   snapshot(): OnlineCalibrationState {
-    return { ...this.state, shift: [...this.state.shift] };
+    return copyState(this.state);
   }
 
   /** Counts `n` outcomes of one output, `missed` of which landed above the quantile served for them. */
   observe(output: number, missed: number, n: number): void {
     if (!(n >= 0 && missed >= 0 && missed <= n)) throw new RangeError(`observe: ${missed} misses of ${n} samples`);
-    this.misses[output] = this.misses[output]! + missed;
-    this.samples[output] = this.samples[output]! + n;
+    this.counts.misses[output]! += missed;
+    this.counts.samples[output]! += n;
   }
 
   /** Counts one sample against the prediction that was in force for it: the p95 head of every resource. */
@@ -114,33 +191,47 @@ export class OnlineCalibrator {
   }
 
   /**
-   * `step`, and whether the shift changed (the caller then serves a predictor built with the new `shift`): what the
-   * service's registry and the simulator's policy do before each round.
+   * Would an update now change the shared state: counts to add, a window to open, or a step due? (When none is, a
+   * process skips the store; another process's step is found at the latest when this one's own step falls due.)
    */
-  stepChanged(now: number): { stepped: boolean; changed: boolean } {
-    const before = [...this.state.shift];
-    const stepped = this.step(now);
-    return { stepped, changed: stepped && this.state.shift.some((s, i) => s !== before[i]) };
+  due(now: number): boolean {
+    return hasCounts(this.counts) || this.state.steppedAt === null || now - this.state.steppedAt >= ONLINE_STEP_MS;
+  }
+
+  /** The counts not yet added to the state, handed over (and zeroed here) for a shared update. */
+  takeCounts(): WindowCounts {
+    const taken = this.counts;
+    this.counts = emptyCounts();
+    return taken;
+  }
+
+  /** Gives back counts whose shared update failed, so they are added by the next one. */
+  restoreCounts(counts: WindowCounts): void {
+    for (let i = 0; i < OUTPUT_NAMES.length; i++) {
+      this.counts.misses[i]! += counts.misses[i]!;
+      this.counts.samples[i]! += counts.samples[i]!;
+    }
+  }
+
+  /** Takes the shared state as the current one; returns whether the shift changed. */
+  adopt(state: OnlineCalibrationState): boolean {
+    const changed = state.shift.some((s, i) => s !== this.state.shift[i]);
+    this.state = copyState(state);
+    return changed;
   }
 
   /**
-   * Takes a step when `ONLINE_STEP_MS` has passed since the last one (the first call only opens the window).
-   * Heads without a sample in the window keep their shift. Returns whether a step was taken.
+   * `step`, and whether the shift changed (the caller then serves a predictor built with the new `shift`): what the
+   * simulator's policy does before each round.
    */
+  stepChanged(now: number): { stepped: boolean; changed: boolean } {
+    const { state, stepped } = advanceState(this.state, this.takeCounts(), now, this.eta);
+    const changed = this.adopt(state);
+    return { stepped, changed: stepped && changed };
+  }
+
+  /** Adds this tracker's counts to its own state and steps it when due (`advanceState`). Returns whether it stepped. */
   step(now: number): boolean {
-    if (this.state.steppedAt === null) {
-      this.state.steppedAt = now;
-      return false;
-    }
-    if (now - this.state.steppedAt < ONLINE_STEP_MS) return false;
-    for (const { output, alpha } of TRACKED_HEADS) {
-      const n = this.samples[output]!;
-      if (n > 0) this.state.shift[output] = this.state.shift[output]! + this.eta[output]! * (this.misses[output]! / n - alpha);
-      this.misses[output] = 0;
-      this.samples[output] = 0;
-    }
-    this.state.steppedAt = now;
-    this.state.steps += 1;
-    return true;
+    return this.stepChanged(now).stepped;
   }
 }

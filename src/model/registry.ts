@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FeedbackSample, InterferenceModel, Prediction, Predictor } from '../market/types.js';
 import { loadVersion, type LoadedVersion } from './loaded-version.js';
 import { validateManifest, type ModelManifest } from './manifest.js';
-import { initialOnlineState, OnlineCalibrator, parseOnlineState, type OnlineCalibrationState } from './onlineCalibration.js';
+import { advanceState, initialOnlineState, OnlineCalibrator, parseOnlineState, type OnlineCalibrationState } from './onlineCalibration.js';
 
 /** What one clearing round predicts with: exactly one model version (or the statistical fallback, version null). */
 export interface ServingModels {
@@ -49,10 +49,17 @@ interface Entry {
   retired: boolean;
 }
 
-/** Where online recalibration keeps each version's state across restarts (the `model_online_calibration` table). */
+/**
+ * Where online recalibration keeps each version's state, shared by every process serving it and kept across restarts
+ * (the `model_online_calibration` table).
+ */
 export interface OnlineStateStore {
   load(version: string): Promise<unknown>;
-  save(version: string, state: OnlineCalibrationState): Promise<void>;
+  /**
+   * Replaces the version's stored state (unknown when none is stored) by `next(stored)`, atomically against every
+   * other update of the same version, and returns what it stored. `next` may run more than once.
+   */
+  update(version: string, next: (stored: unknown) => OnlineCalibrationState): Promise<OnlineCalibrationState>;
 }
 
 /** File in the models folder naming the version to serve at start (written by the CLI and by activate). */
@@ -193,19 +200,33 @@ export class ModelRegistry {
   }
 
   /**
-   * Steps the active version's online correction when a step is due (once per horizon) and saves it; a changed
-   * correction serves from the next round on. Returns the state saved, or null when no step was due.
+   * Adds the feedback this process counted since the last call to the active version's shared state, and steps the
+   * correction when a step is due (once per horizon; the first process to find it due takes it for all of them), in
+   * one atomic update of the store; a changed correction, this process's step or another's, serves from the next
+   * round on. Returns the state saved when this call stepped it, else null. When the store fails, the counts are kept
+   * for the next call and the error is thrown.
    */
   async stepOnline(now: number): Promise<OnlineCalibrationState | null> {
     const entry = this.activeEntry;
     const calibrator = entry?.calibrator;
-    if (!entry || !calibrator || !this.store) return null;
-    const { stepped, changed } = calibrator.stepChanged(now);
-    if (!stepped) return null;
-    if (changed) entry.serving = entry.loaded.servingWith(calibrator.shift);
-    const state = calibrator.snapshot();
-    await this.store.save(entry.loaded.version, state);
-    return state;
+    const store = this.store;
+    if (!entry || !calibrator || !store || !calibrator.due(now)) return null;
+    const counts = calibrator.takeCounts();
+    let stepped = false;
+    let saved: OnlineCalibrationState;
+    try {
+      saved = await store.update(entry.loaded.version, (stored) => {
+        const current = (stored === null || stored === undefined ? null : parseOnlineState(stored)) ?? calibrator.snapshot();
+        const result = advanceState(current, counts, now, calibrator.eta);
+        stepped = result.stepped;
+        return result.state;
+      });
+    } catch (error) {
+      calibrator.restoreCounts(counts);
+      throw error;
+    }
+    if (calibrator.adopt(saved)) entry.serving = entry.loaded.servingWith(saved.shift);
+    return stepped ? saved : null;
   }
 
   /** The active version's online correction (null when none is tracked). */

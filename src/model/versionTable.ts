@@ -55,19 +55,29 @@ export async function activeModelVersion(db: Executor): Promise<string | null> {
   return rows[0]?.version ?? null;
 }
 
-/** The `model_online_calibration` table as the registry's OnlineStateStore (src/model/registry.ts `trackOnline`). */
-export function onlineStateStore(db: Executor, now: () => number): OnlineStateStore {
+/**
+ * The `model_online_calibration` table as the registry's OnlineStateStore (src/model/registry.ts `trackOnline`). An
+ * update locks the version's row (created first if missing, so two processes never both insert it) for the read and
+ * the write: concurrent updates from several processes apply one after the other, none lost.
+ */
+export function onlineStateStore(db: Db, now: () => number): OnlineStateStore {
   return {
     load: async (version) => {
       const rows = await db.select({ state: modelOnlineCalibration.state }).from(modelOnlineCalibration).where(eq(modelOnlineCalibration.version, version));
       return rows[0]?.state ?? null;
     },
-    save: async (version, state) => {
-      const updatedAt = now();
-      await db
-        .insert(modelOnlineCalibration)
-        .values({ version, state, updatedAt })
-        .onConflictDoUpdate({ target: modelOnlineCalibration.version, set: { state, updatedAt } });
-    },
+    update: (version, next) =>
+      db.transaction(async (tx) => {
+        // A placeholder no other transaction sees: it is replaced below, before the commit.
+        await tx.insert(modelOnlineCalibration).values({ version, state: {}, updatedAt: now() }).onConflictDoNothing();
+        const [row] = await tx
+          .select({ state: modelOnlineCalibration.state })
+          .from(modelOnlineCalibration)
+          .where(eq(modelOnlineCalibration.version, version))
+          .for('update');
+        const state = next(row?.state ?? null);
+        await tx.update(modelOnlineCalibration).set({ state, updatedAt: now() }).where(eq(modelOnlineCalibration.version, version));
+        return state;
+      }),
   };
 }

@@ -56,6 +56,8 @@ export interface OnlineCalibrationView {
   p95Shift: Record<(typeof RESOURCE_ORDER)[number], number>;
   steps: number;
   steppedAt: string | null;
+  /** Feedback samples counted since `steppedAt` by every process, and those above the p95 served, as last saved. */
+  window: { samples: Record<(typeof RESOURCE_ORDER)[number], number>; misses: Record<(typeof RESOURCE_ORDER)[number], number> };
 }
 
 /** The active version's online correction in this process (src/model/onlineCalibration.ts), null when none is tracked. */
@@ -64,8 +66,14 @@ function onlineCalibrationView(ctx: ServiceContext): OnlineCalibrationView | nul
   const version = ctx.models?.activeVersion;
   if (!state || !version) return null;
   const p95Shift = { cpu: 0, memory: 0, network: 0 };
-  for (const { output, resource } of TRACKED_HEADS) p95Shift[RESOURCE_ORDER[resource]!] = state.shift[output]!;
-  return { version, p95Shift, steps: state.steps, steppedAt: state.steppedAt === null ? null : new Date(state.steppedAt).toISOString() };
+  const window = { samples: { cpu: 0, memory: 0, network: 0 }, misses: { cpu: 0, memory: 0, network: 0 } };
+  for (const { output, resource } of TRACKED_HEADS) {
+    const r = RESOURCE_ORDER[resource]!;
+    p95Shift[r] = state.shift[output]!;
+    window.samples[r] = state.window.samples[output]!;
+    window.misses[r] = state.window.misses[output]!;
+  }
+  return { version, p95Shift, steps: state.steps, steppedAt: state.steppedAt === null ? null : new Date(state.steppedAt).toISOString(), window };
 }
 
 /**

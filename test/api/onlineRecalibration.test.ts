@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { feedback, instances, modelOnlineCalibration } from '../../src/db/schema.js';
 import { statisticalModels } from '../../src/scheduler/marketEngine.js';
-import { ONLINE_STEP_MS, stepSizes } from '../../src/model/onlineCalibration.js';
+import { initialOnlineState, ONLINE_STEP_MS, parseOnlineState, stepSizes, type OnlineCalibrationState } from '../../src/model/onlineCalibration.js';
 import { ModelRegistry } from '../../src/model/registry.js';
 import { onlineStateStore } from '../../src/model/versionTable.js';
 import type { Prediction } from '../../src/market/types.js';
@@ -66,6 +66,9 @@ describe(`online recalibration on ${driverName}`, () => {
     svc.clock.advance(ONLINE_STEP_MS - 1);
     await svc.round();
     expect(svc.ctx.models!.onlineState!.steps).toBe(0);
+    // The round saved the window's counts (the replay not counted), and /models shows them.
+    const open = (await call(svc.app, 'GET', '/models', { token: svc.operatorToken })).body.onlineCalibration;
+    expect(open.window).toEqual({ samples: { cpu: 4, memory: 4, network: 4 }, misses: { cpu: 2, memory: 0, network: 0 } });
     svc.clock.advance(1);
     await svc.round();
     const state = svc.ctx.models!.onlineState!;
@@ -80,6 +83,7 @@ describe(`online recalibration on ${driverName}`, () => {
       p95Shift: { cpu: state.shift[1], memory: state.shift[4], network: state.shift[7] },
       steps: 1,
       steppedAt: new Date(svc.clock.now()).toISOString(),
+      window: { samples: { cpu: 0, memory: 0, network: 0 }, misses: { cpu: 0, memory: 0, network: 0 } },
     });
     const [row] = await database.db.select().from(modelOnlineCalibration).where(eq(modelOnlineCalibration.version, 'v1'));
     expect(row!.state).toEqual(state);
@@ -127,8 +131,89 @@ describe(`online recalibration on ${driverName}`, () => {
     const restarted = new ModelRegistry({ modelsDir, fallback: statisticalModels().current(), log: (m) => logged.push(m) });
     await restarted.trackOnline(onlineStateStore(database.db, () => 0));
     await restarted.activate('v1');
-    expect(restarted.onlineState).toEqual({ shift: new Array(9).fill(0), steps: 0, steppedAt: null });
+    expect(restarted.onlineState).toEqual(initialOnlineState());
     expect(logged.some((m) => m.includes('stored online calibration is malformed'))).toBe(true);
     await restarted.close();
+  });
+
+  it('shares one window between processes: each counts its own feedback once, the first to find the step due takes it', async () => {
+    await writeFixtureVersion(modelsDir, 'v2', 2);
+    const t0 = svc.clock.now();
+    const store = onlineStateStore(database.db, () => t0);
+    const process = async () => {
+      const registry = new ModelRegistry({ modelsDir, fallback: statisticalModels().current() });
+      await registry.trackOnline(store);
+      await registry.activate('v2');
+      return registry;
+    };
+    const a = await process();
+    const b = await process();
+    expect(await a.stepOnline(t0)).toBeNull(); // opens the shared window
+    expect(await b.stepOnline(t0 + 1)).toBeNull(); // finds it open
+    expect(b.onlineState!.steppedAt).toBe(t0);
+    const input = [{ profile: small, history: [{ at: t0, cpu: 0.2, memory: 200, network: 4 }] }];
+    const prediction = a.current().predictor.predict(input)[0]!;
+    const tails = prediction.modelTails!;
+    const miss = { cpu: tails.cpu.p95 + 1, memory: 0, network: 0 };
+    const hold = { cpu: 0, memory: 0, network: 0 };
+    a.observeFeedback(prediction, [miss, miss, hold]);
+    b.observeFeedback(prediction, [hold, hold]);
+    expect(await a.stepOnline(t0 + 10)).toBeNull();
+    expect(await b.stepOnline(t0 + 20)).toBeNull();
+    const row = async () => (await database.db.select().from(modelOnlineCalibration).where(eq(modelOnlineCalibration.version, 'v2')))[0]!.state as OnlineCalibrationState;
+    expect((await row()).window.samples[1]).toBe(5);
+    expect((await row()).window.misses[1]).toBe(2);
+
+    const eta = stepSizes(new Array(9).fill(0));
+    const stepped = await b.stepOnline(t0 + ONLINE_STEP_MS);
+    expect(stepped!.steps).toBe(1);
+    expect(stepped!.shift[1]).toBeCloseTo(eta[1]! * (2 / 5 - 0.05), 9); // both processes' samples, each once
+    // A finds the step taken: it does not step again, and serves the same correction from now on.
+    expect(await a.stepOnline(t0 + ONLINE_STEP_MS + 1)).toBeNull();
+    expect(a.onlineState).toEqual(b.onlineState);
+    expect(a.current().predictor.predict(input)).toEqual(b.current().predictor.predict(input));
+    expect(a.current().predictor.predict(input)[0]!.modelTails!.cpu.p95).toBeGreaterThan(tails.cpu.p95);
+
+    // A counts four more samples, saves them with its next round, and goes away before the step: a process started
+    // in its place finds them in the saved window and steps with them.
+    a.observeFeedback(prediction, [miss, miss, miss, miss]);
+    await a.stepOnline(t0 + ONLINE_STEP_MS + 2);
+    await a.close();
+    const c = await process();
+    expect(c.onlineState!.window.samples[1]).toBe(4);
+    const next = await c.stepOnline(t0 + 2 * ONLINE_STEP_MS);
+    expect(next!.shift[1]).toBeCloseTo(stepped!.shift[1]! + eta[1]! * (1 - 0.05), 9);
+    await b.close();
+    await c.close();
+  });
+
+  it('keeps the counts of a failed save for the next round', async () => {
+    await writeFixtureVersion(modelsDir, 'v3', 3);
+    const t0 = svc.clock.now();
+    const real = onlineStateStore(database.db, () => t0);
+    let failing = false;
+    const registry = new ModelRegistry({ modelsDir, fallback: statisticalModels().current() });
+    await registry.trackOnline({ load: real.load, update: (v, next) => (failing ? Promise.reject(new Error('database away')) : real.update(v, next)) });
+    await registry.activate('v3');
+    await registry.stepOnline(t0);
+    const prediction = registry.current().predictor.predict([{ profile: small, history: [] }])[0]!;
+    registry.observeFeedback(prediction, [{ cpu: prediction.modelTails!.cpu.p95 + 1, memory: 0, network: 0 }]);
+    failing = true;
+    await expect(registry.stepOnline(t0 + 1)).rejects.toThrow('database away');
+    failing = false;
+    await registry.stepOnline(t0 + 2);
+    const [saved] = await database.db.select().from(modelOnlineCalibration).where(eq(modelOnlineCalibration.version, 'v3'));
+    expect((saved!.state as OnlineCalibrationState).window.misses[1]).toBe(1);
+    await registry.close();
+  });
+
+  it('applies concurrent updates of one version one after the other, losing none', async () => {
+    const store = onlineStateStore(database.db, () => 0);
+    const addOne = (stored: unknown): OnlineCalibrationState => {
+      const state = (stored === null ? null : parseOnlineState(stored)) ?? initialOnlineState();
+      return { ...state, steppedAt: 0, window: { misses: state.window.misses, samples: state.window.samples.map((n, i) => (i === 1 ? n + 1 : n)) } };
+    };
+    await Promise.all(Array.from({ length: 20 }, () => store.update('concurrent', addOne)));
+    expect(((await store.load('concurrent')) as OnlineCalibrationState).window.samples[1]).toBe(20);
   });
 });

@@ -2,6 +2,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  advanceState,
+  emptyCounts,
+  initialOnlineState,
   OnlineCalibrator,
   ONLINE_GAIN,
   ONLINE_MIN_SCALE,
@@ -112,7 +115,118 @@ describe('OnlineCalibrator', () => {
   });
 });
 
+describe('advanceState: one state shared by several processes', () => {
+  const eta = stepSizes(staticShift);
+  const counts = (misses: number, samples: number) => {
+    const c = emptyCounts();
+    c.misses[CPU_P95] = misses;
+    c.samples[CPU_P95] = samples;
+    return c;
+  };
+
+  it("adds every process's counts to the open window, steps once when due, and opens the next window", () => {
+    let s = advanceState(initialOnlineState(), counts(0, 0), 0, eta).state; // opens the window
+    s = advanceState(s, counts(2, 10), 100, eta).state; // process A
+    s = advanceState(s, counts(1, 10), 200, eta).state; // process B
+    expect(s.window.samples[CPU_P95]).toBe(20);
+    expect(s.steps).toBe(0);
+    const step = advanceState(s, counts(0, 0), ONLINE_STEP_MS, eta); // B finds the step due
+    expect(step.stepped).toBe(true);
+    expect(step.state.shift[CPU_P95]).toBeCloseTo(eta[CPU_P95]! * (3 / 20 - 0.05), 12);
+    expect(step.state.window).toEqual(emptyCounts());
+    // A, a moment later with its own new counts: the window it had counted in was stepped already; no second step.
+    const late = advanceState(step.state, counts(1, 4), ONLINE_STEP_MS + 1, eta);
+    expect(late.stepped).toBe(false);
+    expect(late.state.steps).toBe(1);
+    expect(late.state.window.samples[CPU_P95]).toBe(4);
+    // Pure: the inputs are unchanged.
+    expect(s.window.samples[CPU_P95]).toBe(20);
+  });
+
+  it('gives the same correction however the counts are split between processes and interleaved', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.boolean()), { maxLength: 6 }), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        (windows) => {
+          const alone = new OnlineCalibrator(staticShift);
+          alone.step(0);
+          const a = new OnlineCalibrator(staticShift);
+          const b = new OnlineCalibrator(staticShift);
+          let shared = initialOnlineState();
+          // Each process flushes into the shared state and adopts it, as the registry's stepOnline does.
+          const flush = (c: OnlineCalibrator, now: number) => {
+            shared = advanceState(shared, c.takeCounts(), now, c.eta).state;
+            c.adopt(shared);
+          };
+          flush(a, 0);
+          windows.forEach((reports, w) => {
+            const start = w * ONLINE_STEP_MS;
+            reports.forEach(([missed, extra, toA], k) => {
+              const n = missed + extra;
+              alone.observe(CPU_P95, missed, n);
+              const c = toA ? a : b;
+              c.observe(CPU_P95, missed, n);
+              flush(c, start + k + 1);
+            });
+            alone.step((w + 1) * ONLINE_STEP_MS);
+            flush(b, (w + 1) * ONLINE_STEP_MS); // B takes the step of this window
+            flush(a, (w + 1) * ONLINE_STEP_MS + 1); // A finds it taken and adopts it
+          });
+          expect(a.shift[CPU_P95]).toBeCloseTo(alone.shift[CPU_P95]!, 12);
+          expect(b.shift[CPU_P95]).toBeCloseTo(alone.shift[CPU_P95]!, 12);
+          expect(shared.steps).toBe(alone.snapshot().steps);
+        },
+      ),
+    );
+  });
+
+  it('keeps counts whose shared update failed for the next one', () => {
+    const c = new OnlineCalibrator(staticShift);
+    c.observe(CPU_P95, 1, 3);
+    const taken = c.takeCounts();
+    expect(c.takeCounts()).toEqual(emptyCounts());
+    c.restoreCounts(taken);
+    c.observe(CPU_P95, 1, 2);
+    expect(c.takeCounts()).toEqual(counts(2, 5));
+  });
+
+  it('is due when it holds counts, has no window open, or a step has fallen due', () => {
+    const c = new OnlineCalibrator(staticShift);
+    expect(c.due(0)).toBe(true); // no window yet
+    c.step(0);
+    expect(c.due(1)).toBe(false);
+    c.observe(CPU_P95, 0, 1);
+    expect(c.due(1)).toBe(true);
+    c.step(2);
+    expect(c.due(3)).toBe(false);
+    expect(c.due(ONLINE_STEP_MS)).toBe(true);
+  });
+});
+
 describe('parseOnlineState', () => {
+  it('reads a state saved before the window was shared with an empty window', () => {
+    expect(parseOnlineState({ shift: new Array(9).fill(0.5), steps: 3, steppedAt: 7 })).toEqual({
+      shift: new Array(9).fill(0.5),
+      steps: 3,
+      steppedAt: 7,
+      window: emptyCounts(),
+    });
+  });
+
+  it('refuses a malformed window', () => {
+    const base = { shift: new Array(9).fill(0), steps: 0, steppedAt: null };
+    const nine = (v: number) => new Array(9).fill(v);
+    expect(parseOnlineState({ ...base, window: null })).toBeNull();
+    expect(parseOnlineState({ ...base, window: { misses: nine(0), samples: [1] } })).toBeNull();
+    expect(parseOnlineState({ ...base, window: { misses: nine(2), samples: nine(1) } })).toBeNull(); // misses > samples
+    expect(parseOnlineState({ ...base, window: { misses: nine(0.5), samples: nine(1) } })).toBeNull();
+    expect(parseOnlineState({ ...base, window: { misses: nine(0), samples: nine(-1) } })).toBeNull();
+    expect(parseOnlineState({ ...base, window: { misses: nine(1), samples: nine(2) } })?.window.samples).toEqual(nine(2));
+  });
+
   it('accepts a saved state and refuses malformed ones', () => {
     const c = new OnlineCalibrator(staticShift);
     c.step(5);
