@@ -32,7 +32,8 @@ npx tsx training/train.ts --out "$WORK/models" --version round1 --interference-f
 
 for s in 7 8; do
   # --static-calibration: the shipped default was trained on observations of a round-1 model without online
-  # recalibration (which came later); keep it so the script still reproduces that model.
+  # recalibration (which came later); keep it so the script still reproduces that model (at commit 59aeadc or earlier:
+  # later engine changes alter what the simulations observe; docs/model-card.md, "Training time").
   simulate --seed "$s" --policies parley --observe-policy parley --models-dir "$WORK/models" --model-version round1 --static-calibration \
     --out "$WORK/sim-parley-$s" --interference-feedback-out "$WORK/obs-parley-$s.jsonl"
 done

@@ -16,11 +16,16 @@
  *   - interference seen in feedback: on a node whose residents report a slowdown above qosSlowdownLimit, the resident
  *     the model blames most (largest slowdown added to the rest) is moved; it is stopped only when some resident
  *     reporting the slowdown has an effective priority at least priorityGap above it (no cascade against the gap)
+ * A resident whose contract allows no interruption for the rest of the day (its daily budget used, or
+ * uninterruptible without a price: `pinnedForToday`) is no candidate for any of these: the next-most-blamed resident
+ * that can be moved or stopped relieves its node instead (before, the engine kept choosing the pinned one and did
+ * nothing, and in the simulator a node stayed overloaded for hours).
  * Uninterruptible instances are interrupted for a violation only when the expected gain exceeds their fee: the
  * co-runners' value recovered, Σ addedSlowdown × mean co-runner bid price × remaining hours of the offender.
  * Every interruption passes the contract rules (contract.ts) and the per-round eviction cap.
  */
-import type { LoadInterferenceEstimate, NodeLoad, ReasonCode } from './types.js';
+import type { LoadInterferenceEstimate, NodeLoad, ReasonCode, RunningInstance } from './types.js';
+import type { EngineConfig } from './config.js';
 import { newLoadEstimate } from './loadEstimate.js';
 import type { RoundContext } from './context.js';
 import type { Resident } from './cluster.js';
@@ -34,6 +39,7 @@ import { feeOf, remainingHours } from './victimCost.js';
 import { violationLevel } from './profileViolation.js';
 import { reportedSlowdown } from './reported.js';
 import { evictionBudgetLeft } from './context.js';
+import { contractBlock, type ContractBlock } from './contract.js';
 
 interface Offender {
   resident: Resident;
@@ -115,6 +121,21 @@ function reliefSet(ctx: RoundContext, i: number, suspects: Offender[]): Offender
   return out;
 }
 
+/** Contract blocks that hold for the rest of the day (unlike min_runtime or a move's cooldown, which pass within the hour). */
+const LASTING: ReadonlySet<ContractBlock> = new Set(['budget', 'unpriced', 'downtime']);
+
+/**
+ * Can the contract not be interrupted at all today, neither moved nor stopped (its daily budget used, or an
+ * uninterruptible instance without a price)? Such an instance is passed over when the engine looks for who to
+ * interrupt, so the next-most-blamed resident that can be moved or stopped relieves the node instead.
+ */
+export function pinnedForToday(inst: RunningInstance, now: number, config: EngineConfig): boolean {
+  const move = contractBlock(inst, now, config, 'move');
+  if (move === null || !LASTING.has(move)) return false;
+  const stop = contractBlock(inst, now, config, 'stop');
+  return stop !== null && LASTING.has(stop);
+}
+
 /** Scratch for `residentBounds` (rounds are synchronous, so one array serves every node). */
 let boundScratch = new Float64Array(0);
 /** Margin on a model's node-wide bounds: they sum in another order than `estimate` does (float rounding only). */
@@ -164,6 +185,7 @@ function findOffenders(ctx: RoundContext): Offender[] {
       const r = residents[ri]!;
       const inst = r.instance;
       if (inst === null || inst.state !== 'running' || inst.nodeId !== node.id || ctx.noticed.has(inst.id)) continue;
+      if (pinnedForToday(inst, now, config)) continue;
       let added: number | null = null;
       if (residents.length >= 2) {
         // Where nobody reports a slowdown, only `added > interferenceThreshold` matters below (for a violator too):

@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { clearRound, StatisticalPredictor, seededRandom } from '../../src/market/index.js';
 import type { DemandView, EngineDeps, InterferenceEstimate, InterferenceModel, NodeCapacity } from '../../src/market/index.js';
-import { bid, instance, node, profile, snapshot } from './builders.js';
+import { bid, instance, node, NOW, profile, snapshot } from './builders.js';
+import { defaultEngineConfig } from '../../src/market/config.js';
+import { pinnedForToday } from '../../src/market/reschedule.js';
 
 class CountingTail implements InterferenceModel {
   readonly version = 'tail-test';
@@ -61,5 +63,29 @@ describe('the QoS limit on a model tail', () => {
     const moved = plan.preemptions.filter((p) => p.reason === 'interference');
     expect(moved.map((p) => p.instanceId)).toEqual(['h1', 'h2']);
     for (const p of moved) expect(p.moveToNodeId).not.toBeNull();
+  });
+
+  it('passes over a resident whose contract allows no interruption today, and relieves the node with the next-most-blamed', () => {
+    const heavy = profile({ ...small, cpu: { avg: 4, peak: 6 } });
+    // h1 is the most blamed, but it was interrupted twice in the last day: its budget (2 a day) is used up.
+    const spent = instance('h1', 'hot', { profile: heavy, interruptions: [NOW - 2 * 3600_000, NOW - 3600_000 - 1] });
+    const rest = [
+      instance('h2', 'hot', { profile: { ...heavy, cpu: { avg: 3, peak: 5 } } }),
+      instance('l1', 'hot', { profile: small }),
+      instance('l2', 'hot', { profile: small }),
+    ];
+    const plan = clearRound(
+      snapshot({ nodes: [node('hot', big), node('spare', big), node('spare2', big)], instances: [spent, ...rest] }),
+      deps(),
+      { qosSlowdownLimit },
+    );
+    // Without h1 the node needs two to leave besides it (tail 1.4 → 1.2 with h1 staying): h2, then l1.
+    const moved = plan.preemptions.filter((p) => p.reason === 'interference');
+    expect(moved.map((p) => p.instanceId)).toEqual(['h2', 'l1']);
+    expect(pinnedForToday(spent, NOW, defaultEngineConfig)).toBe(true);
+    // A block that passes within the hour (the minimum runtime) does not pin: the engine waits for the instance itself.
+    const young = instance('y', 'hot', { profile: heavy, startedAt: NOW - 1000 });
+    expect(pinnedForToday(young, NOW, defaultEngineConfig)).toBe(false);
+    expect(pinnedForToday(rest[0]!, NOW, defaultEngineConfig)).toBe(false);
   });
 });
