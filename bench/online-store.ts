@@ -11,28 +11,19 @@
  * of one update, and checks that no count was lost.
  */
 import { cpus, loadavg } from 'node:os';
-import { openDatabase, type Database } from '../src/db/database.js';
 import { onlineStateStore } from '../src/model/versionTable.js';
 import { advanceState, emptyCounts, initialOnlineState, parseOnlineState, stepSizes, type OnlineCalibrationState } from '../src/model/onlineCalibration.js';
 import { OUTPUT_NAMES } from '../src/features/spec.js';
-import { createPostgresTestDatabase } from '../test/helpers/database.js';
 import { flag, option } from './args.js';
-
-const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+import { openBenchDatabase } from './database.js';
+import { stats } from './timing.js';
 
 export async function main(args: string[]): Promise<void> {
   const json = args.includes('--json');
   const driver = option(args, 'driver', 'pglite');
   const updates = flag(args, 'updates', 300);
   const writers = Math.max(1, Math.round(flag(args, 'writers', 1)));
-  if (driver !== 'pglite' && driver !== 'postgres') throw new Error(`--driver must be pglite or postgres, got "${driver}"`);
-  let database: Database;
-  let drop = async () => {};
-  if (driver === 'postgres') {
-    const created = await createPostgresTestDatabase(option(args, 'pg', 'postgres://postgres@127.0.0.1:5432/test'));
-    database = await openDatabase({ kind: 'postgres', url: created.url });
-    drop = created.drop;
-  } else database = await openDatabase({ kind: 'pglite', dataDir: null });
+  const { database, drop } = await openBenchDatabase(driver, option(args, 'pg', 'postgres://postgres@127.0.0.1:5432/test'));
   try {
     const store = onlineStateStore(database.db, () => Date.now());
     const eta = stepSizes(new Array<number>(OUTPUT_NAMES.length).fill(0.05));
@@ -54,7 +45,7 @@ export async function main(args: string[]): Promise<void> {
         }
       }),
     );
-    times.sort((a, b) => a - b);
+    const { medianMs, p95Ms } = stats({ wall: times, cpuMs: 0 });
     const saved = parseOnlineState(await store.load('bench'));
     const result = {
       benchmark: 'online-store',
@@ -64,8 +55,8 @@ export async function main(args: string[]): Promise<void> {
       driver,
       writers,
       updates: times.length,
-      medianMs: Number(quantile(times, 0.5).toFixed(3)),
-      p95Ms: Number(quantile(times, 0.95).toFixed(3)),
+      medianMs,
+      p95Ms,
       countsKept: saved?.window.samples[1] === (times.length + 1) * 10,
     };
     if (json) console.log(JSON.stringify(result, null, 2));

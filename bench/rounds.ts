@@ -17,7 +17,6 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { pino } from 'pino';
-import { openDatabase, type Database } from '../src/db/database.js';
 import type { WorkloadProfile } from '../src/market/types.js';
 import { ClearingLoop } from '../src/scheduler/loop.js';
 import { inlineRoundRunner } from '../src/scheduler/roundRunner.js';
@@ -29,7 +28,7 @@ import { provideRuntimeFeedback } from '../src/service/provideRuntimeFeedback.js
 import { quote } from '../src/service/quote.js';
 import { submitBid } from '../src/service/submitBid.js';
 import { submitWorkloadProfile } from '../src/service/submitWorkloadProfile.js';
-import { createPostgresTestDatabase } from '../test/helpers/database.js';
+import { openBenchDatabase } from './database.js';
 import { flag, option } from './args.js';
 
 const PROFILE: WorkloadProfile = {
@@ -43,13 +42,6 @@ const PROFILE: WorkloadProfile = {
   expectedRuntimeSeconds: 30 * 86_400,
 };
 const ROUND_MS = 60_000;
-
-async function open(driver: string, adminUrl: string): Promise<{ database: Database; drop: () => Promise<void> }> {
-  if (driver === 'pglite') return { database: await openDatabase({ kind: 'pglite', dataDir: null }), drop: async () => {} };
-  if (driver !== 'postgres') throw new Error(`--driver must be pglite or postgres, got "${driver}"`);
-  const { url, drop } = await createPostgresTestDatabase(adminUrl, 'parley_bench');
-  return { database: await openDatabase({ kind: 'postgres', url }), drop };
-}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -65,7 +57,7 @@ export async function main(args: string[]): Promise<void> {
   const history = Math.round(flag(args, 'history', 60));
   const readSamples = Math.round(flag(args, 'read-samples', 60));
   if (reporting > 1) throw new Error('--reporting is a share of the instances, at most 1');
-  const { database, drop } = await open(driver, option(args, 'pg', 'postgres://postgres@127.0.0.1:5432/test'));
+  const { database, drop } = await openBenchDatabase(driver, option(args, 'pg', 'postgres://postgres@127.0.0.1:5432/test'));
   let t = Date.UTC(2026, 0, 1);
   const clock = { now: () => t };
   const engine = bindMarketEngine();

@@ -56,3 +56,18 @@ export function inCooldown(inst: RunningInstance, nodeId: string, now: number, c
   for (const m of inst.movedFrom) if (m.nodeId === nodeId && now - m.at < config.moveCooldownSeconds * 1000) return true;
   return false;
 }
+
+/** Contract blocks that hold for the rest of the day (unlike min_runtime or a move's cooldown, which pass within the hour). */
+const LASTING: ReadonlySet<ContractBlock> = new Set(['budget', 'unpriced', 'downtime']);
+
+/**
+ * Can the contract not be interrupted at all today, neither moved nor stopped (its daily budget used, or an
+ * uninterruptible instance without a price)? Such an instance is passed over when re-scheduling looks for who to
+ * interrupt (reschedule.ts), so the next-most-blamed resident that can be moved or stopped relieves the node instead.
+ */
+export function pinnedForToday(inst: RunningInstance, now: number, config: EngineConfig): boolean {
+  const move = contractBlock(inst, now, config, 'move');
+  if (move === null || !LASTING.has(move)) return false;
+  const stop = contractBlock(inst, now, config, 'stop');
+  return stop !== null && LASTING.has(stop);
+}

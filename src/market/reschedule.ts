@@ -24,8 +24,7 @@
  * co-runners' value recovered, Σ addedSlowdown × mean co-runner bid price × remaining hours of the offender.
  * Every interruption passes the contract rules (contract.ts) and the per-round eviction cap.
  */
-import type { LoadInterferenceEstimate, NodeLoad, ReasonCode, RunningInstance } from './types.js';
-import type { EngineConfig } from './config.js';
+import type { LoadInterferenceEstimate, NodeLoad, ReasonCode } from './types.js';
 import { newLoadEstimate } from './loadEstimate.js';
 import type { RoundContext } from './context.js';
 import type { Resident } from './cluster.js';
@@ -39,7 +38,7 @@ import { feeOf, remainingHours } from './victimCost.js';
 import { violationLevel } from './profileViolation.js';
 import { reportedSlowdown } from './reported.js';
 import { evictionBudgetLeft } from './context.js';
-import { contractBlock, type ContractBlock } from './contract.js';
+import { pinnedForToday } from './contract.js';
 
 interface Offender {
   resident: Resident;
@@ -119,21 +118,6 @@ function reliefSet(ctx: RoundContext, i: number, suspects: Offender[]): Offender
     if (tail <= config.qosSlowdownLimit) break;
   }
   return out;
-}
-
-/** Contract blocks that hold for the rest of the day (unlike min_runtime or a move's cooldown, which pass within the hour). */
-const LASTING: ReadonlySet<ContractBlock> = new Set(['budget', 'unpriced', 'downtime']);
-
-/**
- * Can the contract not be interrupted at all today, neither moved nor stopped (its daily budget used, or an
- * uninterruptible instance without a price)? Such an instance is passed over when the engine looks for who to
- * interrupt, so the next-most-blamed resident that can be moved or stopped relieves the node instead.
- */
-export function pinnedForToday(inst: RunningInstance, now: number, config: EngineConfig): boolean {
-  const move = contractBlock(inst, now, config, 'move');
-  if (move === null || !LASTING.has(move)) return false;
-  const stop = contractBlock(inst, now, config, 'stop');
-  return stop !== null && LASTING.has(stop);
 }
 
 /** Scratch for `residentBounds` (rounds are synchronous, so one array serves every node). */

@@ -105,6 +105,14 @@ const copyState = (s: OnlineCalibrationState): OnlineCalibrationState => ({
 
 const hasCounts = (c: WindowCounts): boolean => c.samples.some((n) => n > 0);
 
+/** into += from, per output. */
+function addCounts(into: WindowCounts, from: WindowCounts): void {
+  for (let i = 0; i < OUTPUT_NAMES.length; i++) {
+    into.misses[i]! += from.misses[i]!;
+    into.samples[i]! += from.samples[i]!;
+  }
+}
+
 /**
  * The one update of the shared state: adds `counts` to its window, then takes a step when `ONLINE_STEP_MS` has passed
  * since the last one (the first update only opens the window). A step moves every tracked head with samples in the
@@ -117,10 +125,7 @@ export function advanceState(
   eta: readonly number[],
 ): { state: OnlineCalibrationState; stepped: boolean } {
   const next = copyState(state);
-  for (let i = 0; i < OUTPUT_NAMES.length; i++) {
-    next.window.misses[i]! += counts.misses[i]!;
-    next.window.samples[i]! += counts.samples[i]!;
-  }
+  addCounts(next.window, counts);
   if (next.steppedAt === null) {
     next.steppedAt = now;
     return { state: next, stepped: false };
@@ -207,10 +212,7 @@ export class OnlineCalibrator {
 
   /** Gives back counts whose shared update failed, so they are added by the next one. */
   restoreCounts(counts: WindowCounts): void {
-    for (let i = 0; i < OUTPUT_NAMES.length; i++) {
-      this.counts.misses[i]! += counts.misses[i]!;
-      this.counts.samples[i]! += counts.samples[i]!;
-    }
+    addCounts(this.counts, counts);
   }
 
   /** Takes the shared state as the current one; returns whether the shift changed. */

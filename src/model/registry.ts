@@ -216,7 +216,7 @@ export class ModelRegistry {
     let saved: OnlineCalibrationState;
     try {
       saved = await store.update(entry.loaded.version, (stored) => {
-        const current = (stored === null || stored === undefined ? null : parseOnlineState(stored)) ?? calibrator.snapshot();
+        const current = parseOnlineState(stored) ?? calibrator.snapshot();
         const result = advanceState(current, counts, now, calibrator.eta);
         stepped = result.stepped;
         return result.state;

@@ -68,13 +68,15 @@ export function onlineStateStore(db: Db, now: () => number): OnlineStateStore {
     },
     update: (version, next) =>
       db.transaction(async (tx) => {
-        // A placeholder no other transaction sees: it is replaced below, before the commit.
-        await tx.insert(modelOnlineCalibration).values({ version, state: {}, updatedAt: now() }).onConflictDoNothing();
-        const [row] = await tx
-          .select({ state: modelOnlineCalibration.state })
-          .from(modelOnlineCalibration)
-          .where(eq(modelOnlineCalibration.version, version))
-          .for('update');
+        const locked = () =>
+          tx.select({ state: modelOnlineCalibration.state }).from(modelOnlineCalibration).where(eq(modelOnlineCalibration.version, version)).for('update');
+        let [row] = await locked();
+        if (!row) {
+          // The version's first update: a placeholder no other transaction sees (replaced below, before the commit);
+          // a concurrent first update waits on it and then finds the row.
+          await tx.insert(modelOnlineCalibration).values({ version, state: {}, updatedAt: now() }).onConflictDoNothing();
+          [row] = await locked();
+        }
         const state = next(row?.state ?? null);
         await tx.update(modelOnlineCalibration).set({ state, updatedAt: now() }).where(eq(modelOnlineCalibration.version, version));
         return state;

@@ -37,7 +37,8 @@ function hasCode(err: unknown, codes: ReadonlySet<string>): boolean {
   return false;
 }
 
-const isUniqueViolation = (err: unknown) => hasCode(err, new Set([UNIQUE_VIOLATION]));
+const UNIQUE = new Set([UNIQUE_VIOLATION]);
+const isUniqueViolation = (err: unknown) => hasCode(err, UNIQUE);
 
 /**
  * Runs a transaction, and runs it again (up to TRANSACTION_ATTEMPTS in all) when PostgreSQL rolled it back for a

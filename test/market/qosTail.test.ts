@@ -9,7 +9,7 @@ import { clearRound, StatisticalPredictor, seededRandom } from '../../src/market
 import type { DemandView, EngineDeps, InterferenceEstimate, InterferenceModel, NodeCapacity } from '../../src/market/index.js';
 import { bid, instance, node, NOW, profile, snapshot } from './builders.js';
 import { defaultEngineConfig } from '../../src/market/config.js';
-import { pinnedForToday } from '../../src/market/reschedule.js';
+import { pinnedForToday } from '../../src/market/contract.js';
 
 class CountingTail implements InterferenceModel {
   readonly version = 'tail-test';
