@@ -57,17 +57,15 @@ export function inCooldown(inst: RunningInstance, nodeId: string, now: number, c
   return false;
 }
 
-/** Contract blocks that hold for the rest of the day (unlike min_runtime or a move's cooldown, which pass within the hour). */
-const LASTING: ReadonlySet<ContractBlock> = new Set(['budget', 'unpriced', 'downtime']);
-
 /**
  * Can the contract not be interrupted at all today, neither moved nor stopped (its daily budget used, or an
  * uninterruptible instance without a price)? Such an instance is passed over when re-scheduling looks for who to
  * interrupt (reschedule.ts), so the next-most-blamed resident that can be moved or stopped relieves the node instead.
+ * One evaluation answers for both kinds: `contractBlock` tests 'unpriced' and 'budget' before anything that differs
+ * between a move and a stop, so a move blocked by either is a stop blocked by the same. The other blocks pass within
+ * the hour (min_runtime, a move's cooldown) or leave the other kind open (a stop's downtime: the instance can move).
  */
 export function pinnedForToday(inst: RunningInstance, now: number, config: EngineConfig): boolean {
-  const move = contractBlock(inst, now, config, 'move');
-  if (move === null || !LASTING.has(move)) return false;
-  const stop = contractBlock(inst, now, config, 'stop');
-  return stop !== null && LASTING.has(stop);
+  const block = contractBlock(inst, now, config, 'move');
+  return block === 'budget' || block === 'unpriced';
 }
