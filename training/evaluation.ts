@@ -5,7 +5,7 @@ import { BASELINE_NAMES } from './baselines.js';
 import { baselineRatios, type Calibration } from './calibration.js';
 import { scorePredictions, TARGETS, type TargetMetrics } from './metrics.js';
 import { replayOnline, type RawRatios } from './onlineEvaluation.js';
-import { ONLINE_GAIN, type OnlineCalibrationState } from '../src/model/onlineCalibration.js';
+import { ONLINE_GAIN, P95_MISS_TARGET, type OnlineCalibrationState } from '../src/model/onlineCalibration.js';
 
 /** One reading of "the best baseline": which baseline it is and the model's MAE against it. */
 export interface Reading {
@@ -46,7 +46,7 @@ export interface EvaluationReport {
    * test rows (training/onlineEvaluation.ts), as a service does from its feedback; `final` is the model's online
    * state at the end of the split.
    */
-  onlineRecalibration?: { rule: 'quantile tracking, one step per horizon'; gain: number; final: OnlineCalibrationState | null };
+  onlineRecalibration?: { rule: 'quantile tracking, one step per horizon'; gain: number; targetCoverage: number; final: OnlineCalibrationState | null };
   targets: Record<string, TargetReport>;
 }
 
@@ -144,7 +144,7 @@ export function evaluateRows(
     examples: rows.length,
     instances: new Set(Array.from(rows, (r) => dataset.instance[r])).size,
     ...(baselineCalibration ? { baselineCalibration } : {}),
-    ...(online ? { onlineRecalibration: { rule: 'quantile tracking, one step per horizon' as const, gain: ONLINE_GAIN, final } } : {}),
+    ...(online ? { onlineRecalibration: { rule: 'quantile tracking, one step per horizon' as const, gain: ONLINE_GAIN, targetCoverage: 1 - P95_MISS_TARGET, final } } : {}),
     targets,
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listModelVersionRows } from '../model/versionTable.js';
 import { validateManifest } from '../model/manifest.js';
-import { TRACKED_HEADS } from '../model/onlineCalibration.js';
+import { P95_MISS_TARGET, TRACKED_HEADS } from '../model/onlineCalibration.js';
 import { RESOURCE_ORDER } from '../features/spec.js';
 import type { ServiceContext } from './context.js';
 
@@ -54,6 +54,8 @@ function summarizeData(data: unknown): Record<string, unknown> | null {
 export interface OnlineCalibrationView {
   version: string;
   p95Shift: Record<(typeof RESOURCE_ORDER)[number], number>;
+  /** The coverage the correction steers each p95 head to (1 − P95_MISS_TARGET). */
+  targetCoverage: number;
   steps: number;
   steppedAt: string | null;
   /** Feedback samples counted since `steppedAt` by every process, and those above the p95 served, as last saved. */
@@ -73,7 +75,7 @@ function onlineCalibrationView(ctx: ServiceContext): OnlineCalibrationView | nul
     window.samples[r] = state.window.samples[output]!;
     window.misses[r] = state.window.misses[output]!;
   }
-  return { version, p95Shift, steps: state.steps, steppedAt: state.steppedAt === null ? null : new Date(state.steppedAt).toISOString(), window };
+  return { version, p95Shift, targetCoverage: 1 - P95_MISS_TARGET, steps: state.steps, steppedAt: state.steppedAt === null ? null : new Date(state.steppedAt).toISOString(), window };
 }
 
 /**

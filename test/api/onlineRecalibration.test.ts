@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { feedback, instances, modelOnlineCalibration } from '../../src/db/schema.js';
 import { statisticalModels } from '../../src/scheduler/marketEngine.js';
-import { initialOnlineState, ONLINE_STEP_MS, parseOnlineState, stepSizes, type OnlineCalibrationState } from '../../src/model/onlineCalibration.js';
+import { initialOnlineState, ONLINE_STEP_MS, P95_MISS_TARGET as ALPHA, parseOnlineState, stepSizes, type OnlineCalibrationState } from '../../src/model/onlineCalibration.js';
 import { ModelRegistry } from '../../src/model/registry.js';
 import { onlineStateStore } from '../../src/model/versionTable.js';
 import type { Prediction } from '../../src/market/types.js';
@@ -74,13 +74,14 @@ describe(`online recalibration on ${driverName}`, () => {
     const state = svc.ctx.models!.onlineState!;
     const eta = stepSizes(new Array(9).fill(0));
     expect(state.steps).toBe(1);
-    expect(state.shift[1]).toBeCloseTo(eta[1]! * (0.5 - 0.05), 9); // cpu p95: 2 of 4 missed (the replay not counted)
+    expect(state.shift[1]).toBeCloseTo(eta[1]! * (0.5 - ALPHA), 9); // cpu p95: 2 of 4 missed (the replay not counted)
     expect(state.shift[2]).toBe(0); // p99 heads keep their static calibration
-    expect(state.shift[4]).toBeCloseTo(-eta[4]! * 0.05, 9); // memory p95: none missed
+    expect(state.shift[4]).toBeCloseTo(-eta[4]! * ALPHA, 9); // memory p95: none missed
     const listed = (await call(svc.app, 'GET', '/models', { token: svc.operatorToken })).body;
     expect(listed.onlineCalibration).toEqual({
       version: 'v1',
       p95Shift: { cpu: state.shift[1], memory: state.shift[4], network: state.shift[7] },
+      targetCoverage: 1 - ALPHA,
       steps: 1,
       steppedAt: new Date(svc.clock.now()).toISOString(),
       window: { samples: { cpu: 0, memory: 0, network: 0 }, misses: { cpu: 0, memory: 0, network: 0 } },
@@ -167,7 +168,7 @@ describe(`online recalibration on ${driverName}`, () => {
     const eta = stepSizes(new Array(9).fill(0));
     const stepped = await b.stepOnline(t0 + ONLINE_STEP_MS);
     expect(stepped!.steps).toBe(1);
-    expect(stepped!.shift[1]).toBeCloseTo(eta[1]! * (2 / 5 - 0.05), 9); // both processes' samples, each once
+    expect(stepped!.shift[1]).toBeCloseTo(eta[1]! * (2 / 5 - ALPHA), 9); // both processes' samples, each once
     // A finds the step taken: it does not step again, and serves the same correction from now on.
     expect(await a.stepOnline(t0 + ONLINE_STEP_MS + 1)).toBeNull();
     expect(a.onlineState).toEqual(b.onlineState);
@@ -182,7 +183,7 @@ describe(`online recalibration on ${driverName}`, () => {
     const c = await process();
     expect(c.onlineState!.window.samples[1]).toBe(4);
     const next = await c.stepOnline(t0 + 2 * ONLINE_STEP_MS);
-    expect(next!.shift[1]).toBeCloseTo(stepped!.shift[1]! + eta[1]! * (1 - 0.05), 9);
+    expect(next!.shift[1]).toBeCloseTo(stepped!.shift[1]! + eta[1]! * (1 - ALPHA), 9);
     await b.close();
     await c.close();
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StatisticalInterferenceModel } from '../../src/market/index.js';
 import type { Plan, Predictor, Preemption, Snapshot } from '../../src/market/types.js';
-import { stepSizes } from '../../src/model/onlineCalibration.js';
+import { P95_MISS_TARGET, stepSizes } from '../../src/model/onlineCalibration.js';
 import { parleyPolicy } from '../../src/sim/policies/enginePolicies.js';
 import { fifoPolicy } from '../../src/sim/policies/fifo.js';
 import type { Policy } from '../../src/sim/policies/policy.js';
@@ -190,10 +190,10 @@ describe('parley policy with online recalibration', () => {
     };
     simulate(scenario, [w], policy, options);
     expect(ended).toEqual(['w']); // the completed instance's held prediction is let go
-    // Rounds every 5 minutes for 4 hours: a step after each whole hour that saw samples, each by η · (1 − 0.05).
+    // Rounds every 5 minutes for 4 hours: a step after each whole hour that saw samples, each by η · (1 − α).
     expect(shifts.length).toBeGreaterThanOrEqual(2);
     const eta = stepSizes(new Array(9).fill(0))[1]!;
-    shifts.forEach((s, i) => expect(s[1]).toBeCloseTo((i + 1) * eta * 0.95, 9));
+    shifts.forEach((s, i) => expect(s[1]).toBeCloseTo((i + 1) * eta * (1 - P95_MISS_TARGET), 9));
     expect(shifts.every((s) => s[2] === 0 && s[0] === 0)).toBe(true);
   });
 });

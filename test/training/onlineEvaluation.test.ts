@@ -1,6 +1,7 @@
 /** The evaluation's online replay (training/onlineEvaluation.ts): no look-ahead, and it corrects a drift. */
 import { describe, expect, it } from 'vitest';
 import { HORIZON_MS } from '../../src/features/spec.js';
+import { P95_MISS_TARGET } from '../../src/model/onlineCalibration.js';
 import type { TraceInstance } from '../../src/traces/index.js';
 import { baselineRatios, calibrateBaselines } from '../../training/calibration.js';
 import { buildDataset, HORIZON_SLOTS, type Dataset } from '../../training/dataset.js';
@@ -58,7 +59,7 @@ describe('online replay of a test split', () => {
     expect(Math.abs(coverage(online) - 0.95)).toBeLessThan(Math.abs(coverage(fixed) - 0.95) / 2);
     // Raw baselines are not recalibrated.
     expect(online.targets['cpu_p95']!.baselines).toEqual(fixed.targets['cpu_p95']!.baselines);
-    expect(online.onlineRecalibration).toMatchObject({ rule: 'quantile tracking, one step per horizon', gain: 2, final: null });
+    expect(online.onlineRecalibration).toMatchObject({ rule: 'quantile tracking, one step per horizon', gain: 2, targetCoverage: 1 - P95_MISS_TARGET, final: null });
     expect(fixed.onlineRecalibration).toBeUndefined();
   });
 });
