@@ -5,7 +5,7 @@ import { BASELINE_NAMES } from './baselines.js';
 import { baselineRatios, type Calibration } from './calibration.js';
 import { scorePredictions, TARGETS, type TargetMetrics } from './metrics.js';
 import { replayOnline, type RawRatios } from './onlineEvaluation.js';
-import { ONLINE_GAIN, P95_MISS_TARGET, type OnlineCalibrationState } from '../src/model/onlineCalibration.js';
+import { ONLINE_GAIN, P95_TARGET_COVERAGE, type OnlineCalibrationState } from '../src/model/onlineCalibration.js';
 
 /** One reading of "the best baseline": which baseline it is and the model's MAE against it. */
 export interface Reading {
@@ -144,7 +144,7 @@ export function evaluateRows(
     examples: rows.length,
     instances: new Set(Array.from(rows, (r) => dataset.instance[r])).size,
     ...(baselineCalibration ? { baselineCalibration } : {}),
-    ...(online ? { onlineRecalibration: { rule: 'quantile tracking, one step per horizon' as const, gain: ONLINE_GAIN, targetCoverage: 1 - P95_MISS_TARGET, final } } : {}),
+    ...(online ? { onlineRecalibration: { rule: 'quantile tracking, one step per horizon' as const, gain: ONLINE_GAIN, targetCoverage: P95_TARGET_COVERAGE, final } } : {}),
     targets,
   };
 }

@@ -23,7 +23,7 @@ const fmt = (x: number | undefined) => (x === undefined ? '' : Math.abs(x) >= 10
 export function formatTable(report: EvaluationReport): string {
   const lines = [
     `split: ${report.split}  examples: ${report.examples}  instances: ${report.instances}  model: ${report.model ?? '(none)'}` +
-      (report.onlineRecalibration ? `  quantile heads recalibrated online (gain ${report.onlineRecalibration.gain})` : ''),
+      (report.onlineRecalibration ? `  quantile heads recalibrated online (gain ${report.onlineRecalibration.gain}, p95 target coverage ${report.onlineRecalibration.targetCoverage})` : ''),
   ];
   const header = ['target', 'predictor', 'MAE', 'RMSE', 'pinball', 'coverage', 'slack', 'bucket acc'];
   const rows: string[][] = [header];

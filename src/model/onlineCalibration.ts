@@ -36,6 +36,8 @@ export const ONLINE_STEP_MS = HORIZON_MS;
  * "Online recalibration").
  */
 export const P95_MISS_TARGET = 0.0475;
+/** The coverage the p95 trackers steer to: 1 − P95_MISS_TARGET (0.9525). */
+export const P95_TARGET_COVERAGE = 1 - P95_MISS_TARGET;
 /**
  * Output index (OUTPUT_NAMES order) and miss level α of every head the tracker moves: the p95 heads. The p99 heads
  * keep their static calibration. Tracking them too was measured in the simulator (docs/benchmarks.md, "Online

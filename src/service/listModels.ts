@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listModelVersionRows } from '../model/versionTable.js';
 import { validateManifest } from '../model/manifest.js';
-import { P95_MISS_TARGET, TRACKED_HEADS } from '../model/onlineCalibration.js';
+import { P95_TARGET_COVERAGE, TRACKED_HEADS } from '../model/onlineCalibration.js';
 import { RESOURCE_ORDER } from '../features/spec.js';
 import type { ServiceContext } from './context.js';
 
@@ -54,7 +54,7 @@ function summarizeData(data: unknown): Record<string, unknown> | null {
 export interface OnlineCalibrationView {
   version: string;
   p95Shift: Record<(typeof RESOURCE_ORDER)[number], number>;
-  /** The coverage the correction steers each p95 head to (1 − P95_MISS_TARGET). */
+  /** The coverage the correction steers each p95 head to (P95_TARGET_COVERAGE). */
   targetCoverage: number;
   steps: number;
   steppedAt: string | null;
@@ -75,7 +75,7 @@ function onlineCalibrationView(ctx: ServiceContext): OnlineCalibrationView | nul
     window.samples[r] = state.window.samples[output]!;
     window.misses[r] = state.window.misses[output]!;
   }
-  return { version, p95Shift, targetCoverage: 1 - P95_MISS_TARGET, steps: state.steps, steppedAt: state.steppedAt === null ? null : new Date(state.steppedAt).toISOString(), window };
+  return { version, p95Shift, targetCoverage: P95_TARGET_COVERAGE, steps: state.steps, steppedAt: state.steppedAt === null ? null : new Date(state.steppedAt).toISOString(), window };
 }
 
 /**
