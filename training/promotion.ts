@@ -4,7 +4,9 @@
  * candidate is "no worse" when, for every p95 target (cpu_p95, memory_p95, network_p95), its pinball loss at 0.95 is
  * at most the active model's. Pinball loss is what the p95 outputs are trained on, and it penalizes both
  * under-prediction (lost coverage, weighted 0.95) and over-prediction (slack, weighted 0.05), so one number per
- * target judges both. Ties count as no worse.
+ * target judges both. Ties count as no worse. The reports are whatever the caller scored: train.ts scores both
+ * versions with their p95 heads recalibrated online over the holdout, as the service serves them (or with the static
+ * calibration when the service runs without online recalibration).
  */
 import type { EvaluationReport } from './evaluation.js';
 

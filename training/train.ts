@@ -14,7 +14,9 @@
  * `npm start` opens it): feedback series become training instances, feedback with `slowdown` trains the
  * interference head (training/feedback.ts); the version is registered in `model_versions`. With
  * `--activate-if-better` or PARLEY_AUTO_ACTIVATE=1 it is then made active (active.json and model_versions) only if
- * it is no worse than the active version on this run's holdout (training/promotion.ts).
+ * it is no worse than the active version on this run's holdout (training/promotion.ts), both scored with their p95
+ * heads recalibrated online over the holdout as the service serves them (static calibration when the service runs
+ * with PARLEY_ONLINE_RECALIBRATION=false).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { INTERFERENCE_FEATURE_NAMES, INTERFERENCE_QUANTILES, INTERFERENCE_SPEC_V
 import { saveLayersModel } from '../src/model/artifacts.js';
 import { activeModelVersion, recordModelActivation, registerModelVersion } from '../src/model/versionTable.js';
 import { openServiceDatabase } from '../src/model/serviceDatabase.js';
+import { loadConfig } from '../src/config/index.js';
 import { loadVersion, type LoadedVersion } from '../src/model/loaded-version.js';
 import { readActivePointer, writeActivePointer } from '../src/model/registry.js';
 import type { Database } from '../src/db/database.js';
@@ -258,9 +261,13 @@ async function main(): Promise<void> {
       log(`registered ${version} in model_versions (${database.driver})`);
     }
     if (autoActivate) {
-      const scoreOnHoldout = (active: LoadedVersion) =>
-        evaluateRows(dataset, parts.test, split, { version: active.version, network: active.predictor.network }, baselineCalibration);
-      await activateIfNoWorse(database!, values.out, manifest, dir, report, scoreOnHoldout, log);
+      // Judge both versions as the service would serve them: with their p95 heads recalibrated online over the
+      // holdout (rows in time order, each revealed after its horizon), unless the service runs without it.
+      const online = loadConfig().onlineRecalibration;
+      const score = (v: string, net: UtilizationNetwork) => evaluateRows(dataset, parts.test, split, { version: v, network: net }, baselineCalibration, { online });
+      const candidate = online ? score(version, network) : report;
+      const scoreActive = (active: LoadedVersion) => score(active.version, active.predictor.network);
+      await activateIfNoWorse(database!, values.out, manifest, dir, candidate, scoreActive, online, log);
     }
     console.log(version);
   } finally {
@@ -280,6 +287,7 @@ async function activateIfNoWorse(
   dir: string,
   report: EvaluationReport,
   evaluateActive: (active: LoadedVersion) => EvaluationReport,
+  online: boolean,
   log: (line: string) => void,
 ): Promise<void> {
   const activeVersion = await activeVersionOf(database, modelsDir);
@@ -297,7 +305,8 @@ async function activateIfNoWorse(
     } finally {
       active.dispose();
     }
-    log(`holdout pinball (candidate vs ${activeVersion}): ${JSON.stringify(verdict.comparison)}`);
+    const how = online ? 'p95 heads recalibrated online over the holdout, as the service serves them' : 'static calibration (PARLEY_ONLINE_RECALIBRATION=false)';
+    log(`holdout pinball (candidate vs ${activeVersion}; ${how}): ${JSON.stringify(verdict.comparison)}`);
     if (!verdict.promote) {
       log(`not activating ${manifest.version}: ${verdict.reason}`);
       return;

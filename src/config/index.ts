@@ -49,7 +49,7 @@ export const configSchema = z
     modelsDir: z.string().min(1).default('models'),
     /** Run each clearing round's engine call in a worker thread (true) or on the request thread (false). */
     engineWorker: z.union([z.boolean(), z.stringbool()]).default(true),
-    /** Recalibrate the active model's p95/p99 heads from feedback, once per horizon (src/model/onlineCalibration.ts). */
+    /** Recalibrate the active model's p95 heads from feedback, once per horizon (src/model/onlineCalibration.ts). */
     onlineRecalibration: z.union([z.boolean(), z.stringbool()]).default(true),
     /** Engine overrides, validated against the engine's own schema when the scheduler starts. */
     engine: z.record(z.string(), z.unknown()).default({}),
