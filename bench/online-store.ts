@@ -32,7 +32,7 @@ export async function main(args: string[]): Promise<void> {
     counts.misses[1] = 1;
     const next = (stored: unknown): OnlineCalibrationState =>
       // Clock 0: the window never falls due, so every update adds its counts and the total is checkable.
-      advanceState((stored === null ? null : parseOnlineState(stored)) ?? initialOnlineState(), counts, 0, eta).state;
+      advanceState(parseOnlineState(stored) ?? initialOnlineState(), counts, 0, eta).state;
     await store.update('bench', next); // creates the row, opens the window
     const times: number[] = [];
     const perWriter = Math.ceil(updates / writers);

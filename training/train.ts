@@ -263,16 +263,28 @@ async function main(): Promise<void> {
     if (autoActivate) {
       // Judge both versions as the service would serve them: with their p95 heads recalibrated online over the
       // holdout (rows in time order, each revealed after its horizon), unless the service runs without it.
+      // Only the model's figures are compared, so the baselines are not scored again (no calibrated baselines).
       const online = loadConfig().onlineRecalibration;
-      const score = (v: string, net: UtilizationNetwork) => evaluateRows(dataset, parts.test, split, { version: v, network: net }, baselineCalibration, { online });
-      const candidate = online ? score(version, network) : report;
-      const scoreActive = (active: LoadedVersion) => score(active.version, active.predictor.network);
-      await activateIfNoWorse(database!, values.out, manifest, dir, candidate, scoreActive, online, log);
+      const score = (v: string, net: UtilizationNetwork) => evaluateRows(dataset, parts.test, split, { version: v, network: net }, null, { online });
+      const holdout: Holdout = {
+        candidate: () => (online ? score(version, network) : report),
+        active: (active) => score(active.version, active.predictor.network),
+        how: online ? 'p95 heads recalibrated online over the holdout, as the service serves them' : 'static calibration (PARLEY_ONLINE_RECALIBRATION=false)',
+      };
+      await activateIfNoWorse(database!, values.out, manifest, dir, holdout, log);
     }
     console.log(version);
   } finally {
     await database?.close();
   }
+}
+
+/** How the candidate and the active version are scored on the holdout for promotion (scored only when compared). */
+interface Holdout {
+  candidate: () => EvaluationReport;
+  active: (active: LoadedVersion) => EvaluationReport;
+  /** Which calibration the scores use, for the log. */
+  how: string;
 }
 
 /**
@@ -285,9 +297,7 @@ async function activateIfNoWorse(
   modelsDir: string,
   manifest: ModelManifest,
   dir: string,
-  report: EvaluationReport,
-  evaluateActive: (active: LoadedVersion) => EvaluationReport,
-  online: boolean,
+  holdout: Holdout,
   log: (line: string) => void,
 ): Promise<void> {
   const activeVersion = await activeVersionOf(database, modelsDir);
@@ -301,12 +311,11 @@ async function activateIfNoWorse(
     }
     let verdict;
     try {
-      verdict = compareForPromotion(report, evaluateActive(active));
+      verdict = compareForPromotion(holdout.candidate(), holdout.active(active));
     } finally {
       active.dispose();
     }
-    const how = online ? 'p95 heads recalibrated online over the holdout, as the service serves them' : 'static calibration (PARLEY_ONLINE_RECALIBRATION=false)';
-    log(`holdout pinball (candidate vs ${activeVersion}; ${how}): ${JSON.stringify(verdict.comparison)}`);
+    log(`holdout pinball (candidate vs ${activeVersion}; ${holdout.how}): ${JSON.stringify(verdict.comparison)}`);
     if (!verdict.promote) {
       log(`not activating ${manifest.version}: ${verdict.reason}`);
       return;

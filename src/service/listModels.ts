@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { onlineCalibrationSchema } from '../api/modelSchemas.js';
 import { listModelVersionRows } from '../model/versionTable.js';
 import { validateManifest } from '../model/manifest.js';
 import { P95_TARGET_COVERAGE, TRACKED_HEADS } from '../model/onlineCalibration.js';
@@ -51,16 +52,8 @@ function summarizeData(data: unknown): Record<string, unknown> | null {
   return Array.isArray(trainedInstances) ? { ...rest, trainedInstanceCount: trainedInstances.length } : rest;
 }
 
-export interface OnlineCalibrationView {
-  version: string;
-  p95Shift: Record<(typeof RESOURCE_ORDER)[number], number>;
-  /** The coverage the correction steers each p95 head to (P95_TARGET_COVERAGE). */
-  targetCoverage: number;
-  steps: number;
-  steppedAt: string | null;
-  /** Feedback samples counted since `steppedAt` by every process, and those above the p95 served, as last saved. */
-  window: { samples: Record<(typeof RESOURCE_ORDER)[number], number>; misses: Record<(typeof RESOURCE_ORDER)[number], number> };
-}
+/** The active version's online correction as `GET /models` shows it (the API's `OnlineCalibration` schema). */
+export type OnlineCalibrationView = z.infer<typeof onlineCalibrationSchema>;
 
 /** The active version's online correction in this process (src/model/onlineCalibration.ts), null when none is tracked. */
 function onlineCalibrationView(ctx: ServiceContext): OnlineCalibrationView | null {
