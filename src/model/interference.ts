@@ -11,7 +11,7 @@ import {
   type DemandQuantiles,
   type DemandSums,
 } from '../features/interference.js';
-import { applyNormalization, normalizeRange, type NormalizationStats } from '../features/normalize.js';
+import { Normalizer, type NormalizationStats } from '../features/normalize.js';
 import type {
   DemandView,
   InterferenceComponents,
@@ -108,6 +108,7 @@ export class TfjsInterferenceModel implements InterferenceModel {
   private readonly withPart: Float32Array;
   private readonly withoutPart: Float32Array;
   private readonly pre: Float32Array;
+  private readonly normalizer: Normalizer;
 
   constructor(
     readonly version: string,
@@ -116,6 +117,7 @@ export class TfjsInterferenceModel implements InterferenceModel {
   ) {
     if (head.inputWidth !== WIDTH) throw new RangeError(`interference head takes ${head.inputWidth} inputs, spec has ${WIDTH}`);
     if (head.outputWidth !== OUTPUTS) throw new RangeError(`interference head has ${head.outputWidth} outputs, expected ${OUTPUTS}`);
+    this.normalizer = new Normalizer(normalization);
     const units = head.firstUnits;
     this.candidatePart = new Float32Array(units);
     this.withPart = new Float32Array(units);
@@ -138,21 +140,21 @@ export class TfjsInterferenceModel implements InterferenceModel {
    */
   quantiles(own: DemandQuantiles, node: NodeCapacity, total: DemandSums): SlowdownQuantiles {
     interferenceFeaturesFromSums(own, node, total, this.row, 0);
-    applyNormalization(this.row, this.normalization);
+    this.normalizer.apply(this.row);
     return toQuantiles(this.head.forward(this.row));
   }
 
   /** The first layer's part from the own features of `own` on `node` (bias included), into `out`. */
   private ownPart(own: DemandQuantiles, node: NodeCapacity, out: Float32Array): Float32Array {
     ownFeaturesInto(own, node, this.row, 0);
-    normalizeRange(this.row, this.normalization, 0, OWN_FEATURES);
+    this.normalizer.applyRange(this.row, 0, OWN_FEATURES);
     return this.head.firstLayerPart(this.row, 0, OWN_FEATURES, true, out);
   }
 
   /** The first layer's part from the node's totals, into `out`. */
   private totalPart(total: DemandSums, node: NodeCapacity, out: Float32Array): Float32Array {
     totalFeaturesInto(total, node, this.row, OWN_FEATURES);
-    normalizeRange(this.row, this.normalization, OWN_FEATURES, WIDTH);
+    this.normalizer.applyRange(this.row, OWN_FEATURES, WIDTH);
     return this.head.firstLayerPart(this.row, OWN_FEATURES, WIDTH, false, out);
   }
 

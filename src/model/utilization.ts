@@ -89,12 +89,20 @@ export function ratiosToPredictions(
   scales: readonly Record<Resource, number>[],
   modelVersion: string | null,
 ): Prediction[] {
-  return scales.map((scale, i) => {
-    const q = (r: number, resource: Resource) => ({
-      mean: ratios[i * OUT + r * 3]! * scale[resource],
-      p95: ratios[i * OUT + r * 3 + 1]! * scale[resource],
-      p99: ratios[i * OUT + r * 3 + 2]! * scale[resource],
-    });
-    return { cpu: q(0, 'cpu'), memory: q(1, 'memory'), network: q(2, 'network'), modelVersion };
-  });
+  const predictions = new Array<Prediction>(scales.length);
+  for (let i = 0; i < scales.length; i++) {
+    const scale = scales[i]!;
+    const o = i * OUT;
+    predictions[i] = {
+      cpu: quantiles(ratios, o, scale.cpu),
+      memory: quantiles(ratios, o + 3, scale.memory),
+      network: quantiles(ratios, o + 6, scale.network),
+      modelVersion,
+    };
+  }
+  return predictions;
+}
+
+function quantiles(ratios: Float32Array, o: number, scale: number): Prediction['cpu'] {
+  return { mean: ratios[o]! * scale, p95: ratios[o + 1]! * scale, p99: ratios[o + 2]! * scale };
 }

@@ -6,7 +6,7 @@ import {
   FEATURE_NAMES,
   fitNormalization,
   featureRange,
-  normalizeRange,
+  Normalizer,
   predictionScale,
 } from '../../src/features/index.js';
 import type { FeedbackSample } from '../../src/market/types.js';
@@ -105,7 +105,7 @@ describe('normalization', () => {
     expect(Array.from(applyNormalization(Float32Array.from([5, -100, 2, 20]), stats))).toEqual([1, -1, 0, 0]);
     expect(Array.from(applyNormalization(Float32Array.from(train), stats))).toEqual(Array.from(applyNormalization(Float32Array.from(train), fitNormalization(train, 2))));
     const row = Float32Array.from([9, 9]);
-    normalizeRange(row, stats, 1, 2);
+    new Normalizer(stats).applyRange(row, 1, 2);
     expect(Array.from(row)).toEqual([9, -1]);
   });
 });
