@@ -21,6 +21,7 @@ import { loadVersion } from '../src/model/loaded-version.js';
 import { readActivePointer } from '../src/model/registry.js';
 import { engineScenario } from './engineScenario.js';
 import { flag, option } from './args.js';
+import { median } from './timing.js';
 
 /** The interference model Parley runs with: the statistical one, or the active version's learned head. */
 async function interferenceFor(kind: string, modelsDir: string): Promise<{ model: InterferenceModel; version: string | null }> {
@@ -36,11 +37,6 @@ async function interferenceFor(kind: string, modelsDir: string): Promise<{ model
 /** Ratio of marginal costs, or null when the baseline's marginal cost is within noise of zero (no meaningful ratio). */
 function marginalRatio(parley: number, kube: number): number | null {
   return kube > 1 ? Number((Math.max(0, parley) / kube).toFixed(2)) : null;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** Process CPU time in ms. */

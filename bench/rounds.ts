@@ -30,6 +30,7 @@ import { submitBid } from '../src/service/submitBid.js';
 import { submitWorkloadProfile } from '../src/service/submitWorkloadProfile.js';
 import { openBenchDatabase } from './database.js';
 import { flag, option } from './args.js';
+import { median } from './timing.js';
 
 const PROFILE: WorkloadProfile = {
   name: 'bench',
@@ -43,10 +44,8 @@ const PROFILE: WorkloadProfile = {
 };
 const ROUND_MS = 60_000;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Number(s[Math.floor(s.length / 2)]!.toFixed(1));
-};
+/** Median, to 0.1 ms. */
+const median1 = (xs: number[]) => Number(median(xs).toFixed(1));
 
 export async function main(args: string[]): Promise<void> {
   const json = args.includes('--json');
@@ -147,8 +146,8 @@ export async function main(args: string[]): Promise<void> {
       readSamples,
       reportingPerRound: reporters.length,
       rounds,
-      predictedPerRound: median(predicted),
-      medianMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, median(v)])),
+      predictedPerRound: median1(predicted),
+      medianMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, median1(v)])),
     };
     if (json) console.log(JSON.stringify(result, null, 2));
     else {

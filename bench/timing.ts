@@ -1,4 +1,4 @@
-/** Timing helpers shared by the in-process benchmarks (model, train-step). */
+/** Timing helpers shared by the in-process benchmarks (model, train-step, engine, rounds). */
 
 export interface Timed {
   wall: number[];
@@ -6,12 +6,21 @@ export interface Timed {
   cpuMs: number;
 }
 
+/** The upper median (the middle element of an odd count, the higher middle of an even one): every bench's median. */
+export function median(xs: readonly number[]): number {
+  return quantileOf([...xs].sort((a, b) => a - b), 0.5);
+}
+
+/** Element ⌊q·n⌋ of an ascending array (capped at the last). */
+function quantileOf(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
 export function stats({ wall, cpuMs }: Timed): { medianMs: number; p95Ms: number; maxMs: number; cpuMsPerRound: number } {
   const s = [...wall].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
   return {
-    medianMs: Number(at(0.5).toFixed(3)),
-    p95Ms: Number(at(0.95).toFixed(3)),
+    medianMs: Number(quantileOf(s, 0.5).toFixed(3)),
+    p95Ms: Number(quantileOf(s, 0.95).toFixed(3)),
     maxMs: Number(s[s.length - 1]!.toFixed(3)),
     cpuMsPerRound: Number((cpuMs / wall.length).toFixed(3)),
   };
