@@ -58,8 +58,8 @@ export function featureRange(matrix: Float32Array, width: number): { min: number
 /**
  * Saved statistics compiled for applying: typed columns, the clamping bounds widened to ±∞ when the statistics have
  * no range. Reading the manifest's arrays element by element, and a per-element helper before that, had cost a
- * tenth of a 2,000-row prediction. Build one per statistics object that is applied often (the interference head
- * holds one); `applyNormalization` builds one per call.
+ * tenth of a 2,000-row prediction. Build one per statistics object that is applied often (the utilization network
+ * and the interference head each hold one); `applyNormalization` builds one per call.
  */
 export class Normalizer {
   private readonly mean: Float64Array;

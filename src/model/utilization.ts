@@ -1,6 +1,6 @@
-import { applyNormalization } from '../features/normalize.js';
+import { Normalizer } from '../features/normalize.js';
 import { FEATURE_NAMES, OUTPUT_HEADS, OUTPUT_REFERENCE_FEATURE, RESOURCE_ORDER } from '../features/spec.js';
-import type { Prediction, Resource } from '../market/types.js';
+import type { Prediction, Quantiles, Resource } from '../market/types.js';
 import { tf } from './backend.js';
 import type { ModelManifest } from './manifest.js';
 
@@ -14,10 +14,15 @@ export const REFERENCE_COLUMNS = RESOURCE_ORDER.map((r) => FEATURE_NAMES.indexOf
  * evaluation both go through `predictRatios`, so normalization and calibration are applied the same way.
  */
 export class UtilizationNetwork {
+  /** The manifest's normalization compiled once: every round's batch is normalized with it. */
+  private readonly normalizer: Normalizer;
+
   constructor(
     readonly model: tf.LayersModel,
     readonly manifest: Pick<ModelManifest, 'normalization' | 'calibration'>,
-  ) {}
+  ) {
+    this.normalizer = new Normalizer(manifest.normalization);
+  }
 
   /**
    * `raw` is a row-major n × FEATURE_NAMES.length matrix (consumed: normalized in place). Returns n × 9 ratios,
@@ -42,7 +47,7 @@ export class UtilizationNetwork {
     for (let i = 0; i < n; i++) {
       REFERENCE_COLUMNS.forEach((column, r) => (reference[i * RESOURCE_ORDER.length + r] = raw[i * WIDTH + column]!));
     }
-    applyNormalization(raw, this.manifest.normalization);
+    this.normalizer.apply(raw);
     // The typed array is copied out inside tidy rather than returned from it: tidy walks a returned value looking
     // for tensors, element by element, which cost more than the inference itself on a 2,000-row batch.
     let ratios = new Float32Array(0);
@@ -103,6 +108,6 @@ export function ratiosToPredictions(
   return predictions;
 }
 
-function quantiles(ratios: Float32Array, o: number, scale: number): Prediction['cpu'] {
+function quantiles(ratios: Float32Array, o: number, scale: number): Quantiles {
   return { mean: ratios[o]! * scale, p95: ratios[o + 1]! * scale, p99: ratios[o + 2]! * scale };
 }
