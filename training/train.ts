@@ -1,7 +1,7 @@
 /**
  * `npm run train -- [--trace bitbrains:<path>] [--out models] [--split temporal|instance|development] [--epochs N]
  *   [--batch-size B] [--hidden 256,128] [--patience P] [--stride-minutes 10] [--short-history-share 0]
- *   [--observed-peak-share 0.5] [--interference-feedback file.jsonl]
+ *   [--observed-peak-share 0.5] [--miss-penalty 0] [--miss-temperature 0.005] [--interference-feedback file.jsonl]
  *   [--version name] [--register] [--from-db [--activate-if-better]]`
  *
  * Trains the utilization network and the interference head, calibrates the quantile heads (split-conformal at the
@@ -75,11 +75,15 @@ function gitCommit(): string | null {
 }
 
 /** The value of a `--name` option that is a share of examples: a number from 0 to 1. */
-function share(name: string, text: string): number {
+/** A numeric option, or a clear error naming it when `ok` refuses it (NaN is refused by every test below). */
+function numberOption(name: string, text: string, ok: (value: number) => boolean, expected: string): number {
   const value = Number(text);
-  if (!(value >= 0 && value <= 1)) throw new Error(`--${name} must be from 0 to 1, got "${text}"`);
+  if (!ok(value)) throw new Error(`--${name} must be ${expected}, got "${text}"`);
   return value;
 }
+const share = (name: string, text: string) => numberOption(name, text, (v) => v >= 0 && v <= 1, 'from 0 to 1');
+const nonNegative = (name: string, text: string) => numberOption(name, text, (v) => v >= 0 && v < Infinity, 'a number ≥ 0');
+const positive = (name: string, text: string) => numberOption(name, text, (v) => v > 0 && v < Infinity, 'a number > 0');
 
 /** `v20260124-113012`: sortable, URL-safe, unique per second. */
 export function versionName(now: Date): string {
@@ -100,6 +104,9 @@ async function main(): Promise<void> {
       'stride-minutes': { type: 'string', default: '10' },
       'short-history-share': { type: 'string', default: String(DEFAULT_FIT.shortHistoryShare) },
       'observed-peak-share': { type: 'string', default: String(DEFAULT_OBSERVED_PEAK_SHARE) },
+      // The coverage-aware p95 objective (training/network.ts, LossWeights.missPenalty); 0 = the sample pinball.
+      'miss-penalty': { type: 'string', default: String(DEFAULT_FIT.loss.missPenalty) },
+      'miss-temperature': { type: 'string', default: String(DEFAULT_FIT.loss.missTemperature) },
       'interference-feedback': { type: 'string' },
       version: { type: 'string' },
       seed: { type: 'string', default: String(DEFAULT_FIT.seed) },
@@ -120,6 +127,11 @@ async function main(): Promise<void> {
   const split = (values.split ?? (fromDb ? 'instance' : 'temporal')) as SplitKind;
   if (!SPLITS.includes(split)) throw new Error(`--split must be one of ${SPLITS.join(', ')}`);
   if (fromDb && split === 'temporal') throw new Error('--from-db needs --split instance: trace and feedback periods are years apart');
+  const loss = {
+    ...DEFAULT_FIT.loss,
+    missPenalty: nonNegative('miss-penalty', values['miss-penalty']),
+    missTemperature: positive('miss-temperature', values['miss-temperature']),
+  };
   const ref = parseTraceRef(values.trace);
   const backend = await initTfBackend(log);
   const version = values.version ?? versionName(new Date());
@@ -150,6 +162,7 @@ async function main(): Promise<void> {
     if (hidden.length === 0 || !hidden.every((u) => Number.isInteger(u) && u > 0)) throw new Error('--hidden must list layer sizes, e.g. 256,128');
     const fitOptions: FitOptions = {
       ...DEFAULT_FIT,
+      loss,
       epochs: Number(values.epochs),
       batchSize: Number(values['batch-size']),
       patience: Number(values.patience),
@@ -234,6 +247,7 @@ async function main(): Promise<void> {
         batchSize: Number(values['batch-size']),
         patience: fitOptions.patience,
         hidden: fitOptions.hidden,
+        loss: fitOptions.loss,
         epochsRequested: Number(values.epochs),
         epochs: fitted.epochs,
         fitExamples: fitted.fitExamples,

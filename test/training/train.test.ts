@@ -19,7 +19,7 @@ describe('train on the sample (temporal split)', () => {
     const modelsDir = await mkdtemp(join(tmpdir(), 'parley-train-'));
     const { stdout, stderr } = await run(
       join('node_modules', '.bin', 'tsx'),
-      ['training/train.ts', '--epochs', '1', '--out', modelsDir, '--version', 'vt1', '--short-history-share', '0.2', '--observed-peak-share', '0.3'],
+      ['training/train.ts', '--epochs', '1', '--out', modelsDir, '--version', 'vt1', '--short-history-share', '0.2', '--observed-peak-share', '0.3', '--miss-penalty', '0.5'],
       { env: { ...process.env, DATABASE_URL: '' }, timeout: 150_000 },
     );
     expect(stdout.trim().split('\n').at(-1)).toBe('vt1');
@@ -45,6 +45,8 @@ describe('train on the sample (temporal split)', () => {
     expect(manifest.training.shortHistoryShare).toBe(0.2);
     expect(manifest.training.shortHistoryHours).toEqual([1, 2, 5]);
     expect(manifest.training.observedPeakShare).toBe(0.3);
+    // The coverage-aware p95 objective and its (default) temperature are recorded with the model.
+    expect(manifest.training.loss).toEqual({ mean: 1, samplePinball: 1, realized: 1, missPenalty: 0.5, missTemperature: 0.005 });
     const fitRows = Number(/split temporal: fit (\d+),/.exec(stderr)![1]);
     expect(manifest.training.fitExamples / fitRows).toBeGreaterThan(1.35);
     expect(manifest.training.fitExamples / fitRows).toBeLessThan(1.45);
@@ -56,4 +58,18 @@ describe('train on the sample (temporal split)', () => {
     expect(manifest.metrics.baselineCalibration.last_value.levels).toEqual(levels);
     expect(manifest.metrics.targets.cpu_mean.calibratedBaselines).toBeUndefined();
   }, 180_000);
+
+  it.each([
+    ['--miss-penalty=-1', '--miss-penalty must be a number ≥ 0, got "-1"'],
+    ['--miss-temperature=0', '--miss-temperature must be a number > 0, got "0"'],
+    ['--miss-temperature=warm', '--miss-temperature must be a number > 0, got "warm"'],
+  ])('refuses %s before reading any data', async (option, message) => {
+    const modelsDir = await mkdtemp(join(tmpdir(), 'parley-train-'));
+    const failure = run(join('node_modules', '.bin', 'tsx'), ['training/train.ts', '--out', modelsDir, '--version', 'vt1', option], {
+      env: { ...process.env, DATABASE_URL: '' },
+      timeout: 60_000,
+    });
+    await expect(failure).rejects.toMatchObject({ stderr: expect.stringContaining(message) });
+    await expect(readFile(join(modelsDir, 'vt1', 'manifest.json'))).rejects.toThrow();
+  }, 90_000);
 });
