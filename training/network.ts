@@ -44,11 +44,12 @@ export interface LossWeights {
   /**
    * λ of the coverage-aware p95 objective; 0 keeps the sample pinball on the p95 heads. When > 0, each p95 head is
    * fitted to what the evaluation scores instead: the absolute error against the hour's realized p95 (weighted like
-   * every term) plus λ × a soft count of the hours it misses, σ((realized − ŷ)/missTemperature), *not* weighted by
-   * scale, because coverage counts hours whatever their size. That is the Lagrangian of "least absolute error subject
-   * to pooled coverage": its minimizer per example sits high where the hour's p95 is predictable (covering it costs
-   * little) and nearer the median where it is not, instead of at the 0.95 quantile everywhere. p99 heads keep the
-   * sample pinball. Chosen on the development split (docs/model-card.md, "A coverage-aware p95 objective").
+   * every term) plus λ × a soft count of the hours whose realized p95 it misses, σ((realized − ŷ)/missTemperature),
+   * *not* weighted by scale, because coverage counts samples whatever the VM's size. That is the Lagrangian of "least
+   * absolute error subject to pooled coverage": its minimizer per example sits high where the hour's p95 is
+   * predictable (covering it costs little) and nearer the median where it is not, instead of at the 0.95 quantile
+   * everywhere. p99 heads keep the sample pinball. Chosen on the development split (docs/model-card.md,
+   * "A coverage-aware p95 objective").
    */
   missPenalty: number;
   /** Temperature of the soft miss count, in ratio-to-scale units (smaller is closer to a step). */
