@@ -74,13 +74,13 @@ function gitCommit(): string | null {
   }
 }
 
-/** The value of a `--name` option that is a share of examples: a number from 0 to 1. */
 /** A numeric option, or a clear error naming it when `ok` refuses it (NaN is refused by every test below). */
 function numberOption(name: string, text: string, ok: (value: number) => boolean, expected: string): number {
   const value = Number(text);
   if (!ok(value)) throw new Error(`--${name} must be ${expected}, got "${text}"`);
   return value;
 }
+/** The value of a `--name` option that is a share of examples: a number from 0 to 1. */
 const share = (name: string, text: string) => numberOption(name, text, (v) => v >= 0 && v <= 1, 'from 0 to 1');
 const nonNegative = (name: string, text: string) => numberOption(name, text, (v) => v >= 0 && v < Infinity, 'a number ≥ 0');
 const positive = (name: string, text: string) => numberOption(name, text, (v) => v > 0 && v < Infinity, 'a number > 0');
