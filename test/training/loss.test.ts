@@ -4,9 +4,9 @@ import { DEFAULT_LOSS, LABEL, LABEL_WIDTH, utilizationLoss, type LossWeights } f
 import { initTfBackend, tf } from '../../src/model/backend.js';
 import { mulberry32 } from '../../training/random.js';
 
-/** The loss written out per example and resource in plain JS: the definition the tensor code must match. */
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
+/** The loss written out per example and resource in plain JS: the definition the tensor code must match. */
 function referenceLoss(y: Float32Array, p: Float32Array, batch: number, weights: LossWeights): number {
   const pinball = (u: number, tau: number) => Math.max(tau * u, (tau - 1) * u);
   let total = 0;
@@ -25,7 +25,7 @@ function referenceLoss(y: Float32Array, p: Float32Array, batch: number, weights:
         weights.samplePinball * (p95Pinball + avg((x) => pinball(x - p99, 0.99))) +
         weights.realized * (realized(p95, row[LABEL.realizedP95 + r]!) + realized(p99, row[LABEL.realizedP99 + r]!));
       total += row[LABEL.weight + r]! * per;
-      // The soft miss count is not weighted by the example's scale: coverage counts hours.
+      // The soft miss count is not weighted by the example's scale: coverage counts samples whatever the VM's size.
       if (coverageAware) total += weights.missPenalty * sigmoid((row[LABEL.realizedP95 + r]! - p95) / weights.missTemperature);
     }
   }
