@@ -41,7 +41,7 @@ export const onlineCalibrationSchema = z
       description: 'Online correction added to each p95 head, in units of the declared average (0: the training calibration)',
     }),
     targetCoverage: z.number().openapi({
-      description: 'Share of feedback samples at or under the p95 served that the correction steers to (0.9525: a margin over 0.95)',
+      description: 'Share of feedback samples at or under the p95 served that the correction steers to (0.955: a margin over 0.95)',
     }),
     steps: z.number().int(),
     steppedAt: z.string().nullable().openapi({ description: 'Time of the last step (one per hour of feedback)' }),

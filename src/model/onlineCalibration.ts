@@ -8,7 +8,7 @@
  *
  *   shift ← shift + η · (miss share − α),   η = ONLINE_GAIN · max(|static shift|, ONLINE_MIN_SCALE)
  *
- * in the same ratio-to-scale units as the static shift (α = P95_MISS_TARGET = 0.0475 for the p95 heads, a margin under
+ * in the same ratio-to-scale units as the static shift (α = P95_MISS_TARGET = 0.045 for the p95 heads, a margin under
  * their nominal 0.05; see TRACKED_HEADS). Summed over T steps the update gives mean miss share − α = (final shift −
  * initial shift) / (η · T): the long-run share of misses goes to α whatever the drift, and a stationary stream keeps
  * the shift near 0. Mean and p99 heads are not shifted.
@@ -28,15 +28,16 @@ export const ONLINE_MIN_SCALE = 0.01;
 /** Time between steps: one prediction horizon, so each step sees a whole horizon of outcomes. */
 export const ONLINE_STEP_MS = HORIZON_MS;
 /**
- * The miss share the p95 trackers aim at: 0.0475 (coverage 0.9525), a margin of 0.0025 under the heads' nominal 0.05.
+ * The miss share the p95 trackers aim at: 0.045 (coverage 0.955), a margin of 0.005 under the heads' nominal 0.05.
  * Over a finite stretch the tracker ends above its target by (final − initial shift) / (η · T) whenever the shift it
  * needs keeps rising (drift), and its hour-to-hour swings cost coverage too; aiming exactly at 0.05 therefore left
- * ten July test days at 0.9490–0.9495. The margin was chosen on the development split, as the gain was: the smallest
- * of 0.0025, 0.005, 0.0075 and 0.01 under which all three p95 heads covered ≥ 0.95 on its test week (docs/model-card.md,
- * "Online recalibration").
+ * ten July test days at 0.9490–0.9495. The margin is chosen on the development split, as the gain was: the smallest
+ * of 0.0025, 0.005, 0.0075 and 0.01 under which all three p95 heads cover ≥ 0.95 on its test week, for every training
+ * seed of the full-month recipe run there (seeds 7 and 2; at 0.0025 seed 2's memory head covered 0.9499):
+ * docs/model-card.md, "Online recalibration".
  */
-export const P95_MISS_TARGET = 0.0475;
-/** The coverage the p95 trackers steer to: 1 − P95_MISS_TARGET (0.9525). */
+export const P95_MISS_TARGET = 0.045;
+/** The coverage the p95 trackers steer to: 1 − P95_MISS_TARGET (0.955). */
 export const P95_TARGET_COVERAGE = 1 - P95_MISS_TARGET;
 /**
  * Output index (OUTPUT_NAMES order) and miss level α of every head the tracker moves: the p95 heads. The p99 heads
