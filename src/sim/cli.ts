@@ -1,6 +1,6 @@
 /**
- * `npm run simulate -- [--config config/sim-default.json] [--seed N] [--hours H] [--out DIR] [--json]
- *                      [--policies parley,kubeLike,...] [--truthfulness-hours H]`
+ * `npm run simulate -- [--config config/sim-default.json] [--seed N] [--hours H] [--arrivals-per-hour R] [--out DIR]
+ *                      [--json] [--policies parley,kubeLike,...] [--truthfulness-hours H]`
  *
  * Runs every policy on the scenario's bid stream, writes a Markdown report with SVG charts into `--out`
  * (default `reports/sim-<seed>`), and with `--json` prints the metrics as one JSON object on stdout.
@@ -11,7 +11,7 @@ import { resolveEngineConfig, type EngineConfig } from '../market/index.js';
 import { runExperiment } from './experiment.js';
 import { POLICY_NAMES, type PolicyName } from './policies/policy.js';
 import { writeReport } from './report/markdown.js';
-import { loadScenario } from './scenario.js';
+import { loadScenario, overrideScenario } from './scenario.js';
 import { loadTraceLibrary } from './traceLibrary.js';
 import type { InterferenceObservation } from './interferenceFeedback.js';
 import { latestModelVersion, loadParleyModels } from './models.js';
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       config: { type: 'string', default: 'config/sim-default.json' },
       seed: { type: 'string' },
       hours: { type: 'string' },
+      'arrivals-per-hour': { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
       policies: { type: 'string' },
@@ -70,10 +71,15 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  const base = loadScenario(values.config!);
-  const seed = parseNumber('seed', values.seed);
-  const hours = parseNumber('hours', values.hours);
-  const scenario = { ...base, ...(seed !== undefined ? { seed } : {}), ...(hours !== undefined ? { durationHours: hours } : {}) };
+  const scenario = overrideScenario(
+    loadScenario(values.config!),
+    {
+      seed: parseNumber('seed', values.seed),
+      durationHours: parseNumber('hours', values.hours),
+      meanPerHour: parseNumber('arrivals-per-hour', values['arrivals-per-hour']),
+    },
+    values.config!,
+  );
   const log = (message: string) => process.stderr.write(`[simulate] ${message}\n`);
   const library = await loadTraceLibrary(scenario);
   log(`${library.bitbrains.length} Bitbrains and ${library.planetLab.length} PlanetLab VMs loaded`);

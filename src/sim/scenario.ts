@@ -80,6 +80,16 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export type ContractTemplate = z.infer<typeof contractSchema>;
 export type NodeGroup = z.infer<typeof nodeGroupSchema>;
 
+/** Validates a scenario; the error names its source and every invalid field. */
+function validScenario(raw: unknown, source: string): Scenario {
+  const parsed = scenarioSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`scenario ${source}: ${issues}`);
+  }
+  return parsed.data;
+}
+
 /** Reads and validates a scenario file; the error names the file and every invalid field. */
 export function loadScenario(path: string): Scenario {
   let raw: unknown;
@@ -88,10 +98,30 @@ export function loadScenario(path: string): Scenario {
   } catch (error) {
     throw new Error(`scenario ${path}: cannot read JSON: ${(error as Error).message}`);
   }
-  const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new Error(`scenario ${path}: ${issues}`);
-  }
-  return parsed.data;
+  return validScenario(raw, path);
+}
+
+/** What the command line may change in a scenario file (`npm run simulate -- --seed --hours --arrivals-per-hour`). */
+export interface ScenarioOverrides {
+  seed?: number;
+  durationHours?: number;
+  /** `arrivals.meanPerHour`: the load offered to the same cluster. */
+  meanPerHour?: number;
+}
+
+/**
+ * The scenario with the command line's overrides applied, validated by the same schema as the file (so `--hours -3`
+ * or `--seed 1.5` is refused as the file's field would be). `source` names the origin in the error.
+ */
+export function overrideScenario(base: Scenario, overrides: ScenarioOverrides, source: string): Scenario {
+  const { seed, durationHours, meanPerHour } = overrides;
+  return validScenario(
+    {
+      ...base,
+      ...(seed !== undefined ? { seed } : {}),
+      ...(durationHours !== undefined ? { durationHours } : {}),
+      ...(meanPerHour !== undefined ? { arrivals: { ...base.arrivals, meanPerHour } } : {}),
+    },
+    `${source} with the command line's overrides`,
+  );
 }

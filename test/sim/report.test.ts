@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/sim/experiment.js';
 import { barChart } from '../../src/sim/report/barChart.js';
 import { renderMarkdown, writeReport } from '../../src/sim/report/markdown.js';
-import { loadScenario } from '../../src/sim/scenario.js';
+import { loadScenario, overrideScenario } from '../../src/sim/scenario.js';
 import { latestModelVersion } from '../../src/sim/models.js';
 import { smallScenario, syntheticLibrary } from './scenarioFixture.js';
 
@@ -19,6 +19,25 @@ describe('loadScenario', () => {
     const path = join(dir, 'bad.json');
     writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync('config/sim-default.json', 'utf8')), stepSeconds: -5, nodes: [] }));
     expect(() => loadScenario(path)).toThrow(/bad\.json: .*stepSeconds.*nodes/);
+  });
+});
+
+describe('overrideScenario', () => {
+  const base = loadScenario('config/sim-default.json');
+
+  it('applies the command line to a copy and leaves the rest of the file as it was', () => {
+    const s = overrideScenario(base, { seed: 7, durationHours: 12, meanPerHour: 100 }, 'default.json');
+    expect([s.seed, s.durationHours, s.arrivals.meanPerHour]).toEqual([7, 12, 100]);
+    expect(s.arrivals.diurnalAmplitude).toBe(base.arrivals.diurnalAmplitude);
+    expect({ ...s, seed: base.seed, durationHours: base.durationHours, arrivals: base.arrivals }).toEqual(base);
+    expect(base.arrivals.meanPerHour).toBe(80);
+    expect(overrideScenario(base, {}, 'default.json')).toEqual(base);
+  });
+
+  it('refuses what the file would refuse, naming the field', () => {
+    expect(() => overrideScenario(base, { durationHours: -3 }, 'default.json')).toThrow(/default\.json with the command line's overrides: durationHours/);
+    expect(() => overrideScenario(base, { seed: 1.5 }, 'default.json')).toThrow(/: seed: /);
+    expect(() => overrideScenario(base, { meanPerHour: 0 }, 'default.json')).toThrow(/: arrivals\.meanPerHour: /);
   });
 });
 
