@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { nodeTotal } from '../src/features/interference.js';
 import { loadVersion } from '../src/model/loaded-version.js';
 import { readActivePointer } from '../src/model/registry.js';
+import { between, numberOption } from '../src/cli/numberOption.js';
 import { readObservations } from './fit-interference.js';
 
 const BIN = 0.05;
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   const modelsDir = values['models-dir']!;
   const version = values.version ?? (await readActivePointer(modelsDir));
   if (!version) throw new Error(`no --version and no active version in ${modelsDir}`);
-  const limit = Number(values.limit);
+  const limit = numberOption('limit', values.limit, between(1, Infinity, 'a slowdown ≥ 1'));
   const loaded = await loadVersion(modelsDir, version);
   const head = loaded.learnedInterference;
   const observations = await readObservations(values.feedback);

@@ -20,6 +20,7 @@ import { loadVersion, type LoadedVersion } from '../src/model/loaded-version.js'
 import { initTfBackend } from '../src/model/backend.js';
 import { readActivePointer } from '../src/model/registry.js';
 import { parseTraceRef } from '../src/traces/open.js';
+import { between, numberOption, optionalNumberOption, positive } from '../src/cli/numberOption.js';
 import { DECLARED_PEAKS, type DeclaredPeak } from '../src/features/declare.js';
 import type { Dataset } from './dataset.js';
 import { selectRows } from './dataset.js';
@@ -69,15 +70,13 @@ async function main(): Promise<void> {
     loaded = await loadVersion(values['models-dir'], version);
     log(`model ${version} (trained on ${String(loaded.manifest.data['trace'])}, split ${String(loaded.manifest.data['split'])})`);
   }
-  const historyHours = values['history-hours'] === undefined ? undefined : Number(values['history-hours']);
-  if (historyHours !== undefined && !(historyHours >= 1 && historyHours <= 24)) {
-    throw new Error(`--history-hours must be a number of hours from 1 (one horizon) to 24, got "${values['history-hours']}"`);
-  }
+  const strideMinutes = numberOption('stride-minutes', values['stride-minutes'], positive);
+  const historyHours = optionalNumberOption('history-hours', values['history-hours'], between(1, 24, 'a number of hours from 1 (one horizon) to 24'));
   const declaredPeak = values['declared-peak'] as DeclaredPeak;
   if (!DECLARED_PEAKS.includes(declaredPeak)) throw new Error(`--declared-peak must be ${DECLARED_PEAKS.join(' or ')}, got "${values['declared-peak']}"`);
   const dataset = await loadDataset(
     ref,
-    { strideMinutes: Number(values['stride-minutes']), declaredPeak, ...(historyHours !== undefined ? { historyHours } : {}) },
+    { strideMinutes, declaredPeak, ...(historyHours !== undefined ? { historyHours } : {}) },
     log,
   );
   const reports: EvaluationReport[] = [];

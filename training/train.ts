@@ -35,6 +35,7 @@ import type { Database } from '../src/db/database.js';
 import { initTfBackend } from '../src/model/backend.js';
 import { validateManifest, type ModelManifest } from '../src/model/manifest.js';
 import { parseTraceRef } from '../src/traces/open.js';
+import { nonNegative, nonNegativeWhole, numberOption, positive, positiveWhole, share, wholeNumber } from '../src/cli/numberOption.js';
 import { evaluateRows, type EvaluationReport } from './evaluation.js';
 import { readFeedbackTraining, type FeedbackTrainingData } from './feedback.js';
 import { compareForPromotion } from './promotion.js';
@@ -73,17 +74,6 @@ function gitCommit(): string | null {
     return null;
   }
 }
-
-/** A numeric option, or a clear error naming it when `ok` refuses it (NaN is refused by every test below). */
-function numberOption(name: string, text: string, ok: (value: number) => boolean, expected: string): number {
-  const value = Number(text);
-  if (!ok(value)) throw new Error(`--${name} must be ${expected}, got "${text}"`);
-  return value;
-}
-/** The value of a `--name` option that is a share of examples: a number from 0 to 1. */
-const share = (name: string, text: string) => numberOption(name, text, (v) => v >= 0 && v <= 1, 'from 0 to 1');
-const nonNegative = (name: string, text: string) => numberOption(name, text, (v) => v >= 0 && v < Infinity, 'a number ≥ 0');
-const positive = (name: string, text: string) => numberOption(name, text, (v) => v > 0 && v < Infinity, 'a number > 0');
 
 /** `v20260124-113012`: sortable, URL-safe, unique per second. */
 export function versionName(now: Date): string {
@@ -127,11 +117,22 @@ async function main(): Promise<void> {
   const split = (values.split ?? (fromDb ? 'instance' : 'temporal')) as SplitKind;
   if (!SPLITS.includes(split)) throw new Error(`--split must be one of ${SPLITS.join(', ')}`);
   if (fromDb && split === 'temporal') throw new Error('--from-db needs --split instance: trace and feedback periods are years apart');
+  // Every numeric option is read here, before any data: a typo is an error naming the option, not a model trained
+  // for NaN epochs or an anchor loop that never advances.
   const loss = {
     ...DEFAULT_FIT.loss,
-    missPenalty: nonNegative('miss-penalty', values['miss-penalty']),
-    missTemperature: positive('miss-temperature', values['miss-temperature']),
+    missPenalty: numberOption('miss-penalty', values['miss-penalty'], nonNegative),
+    missTemperature: numberOption('miss-temperature', values['miss-temperature'], positive),
   };
+  const strideMinutes = numberOption('stride-minutes', values['stride-minutes'], positive);
+  const shortHistoryShare = numberOption('short-history-share', values['short-history-share'], share);
+  const observedPeakShare = numberOption('observed-peak-share', values['observed-peak-share'], share);
+  const seed = numberOption('seed', values.seed, wholeNumber);
+  const epochs = numberOption('epochs', values.epochs, positiveWhole);
+  const batchSize = numberOption('batch-size', values['batch-size'], positiveWhole);
+  const patience = numberOption('patience', values.patience, nonNegativeWhole);
+  const hidden = values.hidden.split(',').map(Number);
+  if (hidden.length === 0 || !hidden.every((u) => Number.isInteger(u) && u > 0)) throw new Error('--hidden must list layer sizes, e.g. 256,128');
   const ref = parseTraceRef(values.trace);
   const backend = await initTfBackend(log);
   const version = values.version ?? versionName(new Date());
@@ -146,26 +147,21 @@ async function main(): Promise<void> {
       log(`feedback from ${database!.driver}: ${JSON.stringify(stored.description)}`);
     }
     const feedbackIds = new Set(stored?.instances.map((i) => i.id) ?? []);
-    const shortHistoryShare = share('short-history-share', values['short-history-share']);
     const shortHistoryHours = shortHistoryShare > 0 ? SHORT_HISTORY_HOURS : [];
-    const observedPeakShare = share('observed-peak-share', values['observed-peak-share']);
     const dataset = await loadDataset(
       ref,
-      { strideMinutes: Number(values['stride-minutes']), shortHistoryHours, observedPeakShare },
+      { strideMinutes, shortHistoryHours, observedPeakShare },
       log,
       stored?.instances ?? [],
     );
     const parts = splitDataset(dataset, split);
     log(`split ${split}: fit ${parts.fit.length}, validation ${parts.validation.length}, test ${parts.test.length} examples`);
-    const seed = Number(values.seed);
-    const hidden = values.hidden.split(',').map(Number);
-    if (hidden.length === 0 || !hidden.every((u) => Number.isInteger(u) && u > 0)) throw new Error('--hidden must list layer sizes, e.g. 256,128');
     const fitOptions: FitOptions = {
       ...DEFAULT_FIT,
       loss,
-      epochs: Number(values.epochs),
-      batchSize: Number(values['batch-size']),
-      patience: Number(values.patience),
+      epochs,
+      batchSize,
+      patience,
       hidden,
       seed,
       shortHistoryShare,
@@ -233,7 +229,7 @@ async function main(): Promise<void> {
         lastAt: new Date(dataset.description.lastAt).toISOString(),
         split,
         cutoff: parts.cutoff === null ? null : new Date(parts.cutoff).toISOString(),
-        strideMinutes: Number(values['stride-minutes']),
+        strideMinutes,
         trainedInstances,
         trainedUntil,
         ...(stored ? { feedback: { source: database!.driver, ...stored.description } } : {}),
@@ -244,11 +240,11 @@ async function main(): Promise<void> {
         shortHistoryShare,
         shortHistoryHours,
         observedPeakShare,
-        batchSize: Number(values['batch-size']),
+        batchSize,
         patience: fitOptions.patience,
         hidden: fitOptions.hidden,
         loss: fitOptions.loss,
-        epochsRequested: Number(values.epochs),
+        epochsRequested: epochs,
         epochs: fitted.epochs,
         fitExamples: fitted.fitExamples,
         calibration: { rule: calibration.rule, levels: calibration.levels, validationRows: calibration.validationRows },

@@ -8,6 +8,7 @@
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolveEngineConfig, type EngineConfig } from '../market/index.js';
+import { anyNumber, nonNegative, optionalNumberOption, positiveWhole } from '../cli/numberOption.js';
 import { runExperiment } from './experiment.js';
 import { POLICY_NAMES, type PolicyName } from './policies/policy.js';
 import { writeReport } from './report/markdown.js';
@@ -23,13 +24,6 @@ function parsePolicies(text: string | undefined): PolicyName[] | undefined {
     if (!(POLICY_NAMES as readonly string[]).includes(n)) throw new Error(`unknown policy "${n}"; expected one of ${POLICY_NAMES.join(', ')}`);
   }
   return names as PolicyName[];
-}
-
-function parseNumber(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value)) throw new Error(`--${flag} must be a number, got "${text}"`);
-  return value;
 }
 
 function parseEngineConfig(text: string | undefined): Partial<EngineConfig> | undefined {
@@ -74,9 +68,9 @@ async function main(): Promise<void> {
   const scenario = overrideScenario(
     loadScenario(values.config!),
     {
-      seed: parseNumber('seed', values.seed),
-      durationHours: parseNumber('hours', values.hours),
-      meanPerHour: parseNumber('arrivals-per-hour', values['arrivals-per-hour']),
+      seed: optionalNumberOption('seed', values.seed, anyNumber),
+      durationHours: optionalNumberOption('hours', values.hours, anyNumber),
+      meanPerHour: optionalNumberOption('arrivals-per-hour', values['arrivals-per-hour'], anyNumber),
     },
     values.config!,
   );
@@ -103,7 +97,7 @@ async function main(): Promise<void> {
     ...(policies ? { policies } : {}),
     ...(models ? { parleyModels: models } : {}),
     ...(engineConfig ? { engineConfig } : {}),
-    truthfulnessHours: parseNumber('truthfulness-hours', values['truthfulness-hours']) ?? 12,
+    truthfulnessHours: optionalNumberOption('truthfulness-hours', values['truthfulness-hours'], nonNegative) ?? 12,
     onProgress: log,
     ...(feedback
       ? {
@@ -112,7 +106,7 @@ async function main(): Promise<void> {
             for (const o of batch) feedback.write(`${JSON.stringify(o, (_, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(5)) : v))}\n`);
             observations += batch.length;
           },
-          observeEverySteps: parseNumber('observe-every', values['observe-every']) ?? 6,
+          observeEverySteps: optionalNumberOption('observe-every', values['observe-every'], positiveWhole) ?? 6,
           ...(values['observe-policy'] ? { observePolicy: parsePolicies(values['observe-policy'])![0]! } : {}),
         }
       : {}),

@@ -34,4 +34,11 @@ describe('npm run evaluate --declared-peak', () => {
       stderr: expect.stringContaining('--declared-peak must be provisioned or observed, got "tight"'),
     });
   });
+
+  it.each([
+    ['--stride-minutes', '0', '--stride-minutes must be a number > 0, got "0"'],
+    ['--history-hours', '30', '--history-hours must be a number of hours from 1 (one horizon) to 24, got "30"'],
+  ])('refuses %s %s, naming the option', async (option, value, message) => {
+    await expect(evaluate([option, value])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(message) });
+  });
 });

@@ -63,6 +63,10 @@ describe('train on the sample (temporal split)', () => {
     ['--miss-penalty=-1', '--miss-penalty must be a number ≥ 0, got "-1"'],
     ['--miss-temperature=0', '--miss-temperature must be a number > 0, got "0"'],
     ['--miss-temperature=warm', '--miss-temperature must be a number > 0, got "warm"'],
+    // Before these were checked, --epochs=abc wrote an untrained model and --stride-minutes=0 never left the anchor loop.
+    ['--epochs=abc', '--epochs must be a whole number > 0, got "abc"'],
+    ['--stride-minutes=0', '--stride-minutes must be a number > 0, got "0"'],
+    ['--batch-size=1.5', '--batch-size must be a whole number > 0, got "1.5"'],
   ])('refuses %s before reading any data', async (option, message) => {
     const modelsDir = await mkdtemp(join(tmpdir(), 'parley-train-'));
     const failure = run(join('node_modules', '.bin', 'tsx'), ['training/train.ts', '--out', modelsDir, '--version', 'vt1', option], {
