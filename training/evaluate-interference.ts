@@ -27,10 +27,10 @@ async function main(): Promise<void> {
     },
   });
   if (!values.feedback) throw new Error('--feedback file.jsonl is required');
+  const limit = numberOption('limit', values.limit, between(1, Infinity, 'a slowdown ≥ 1'));
   const modelsDir = values['models-dir']!;
   const version = values.version ?? (await readActivePointer(modelsDir));
   if (!version) throw new Error(`no --version and no active version in ${modelsDir}`);
-  const limit = numberOption('limit', values.limit, between(1, Infinity, 'a slowdown ≥ 1'));
   const loaded = await loadVersion(modelsDir, version);
   const head = loaded.learnedInterference;
   const observations = await readObservations(values.feedback);

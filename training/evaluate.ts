@@ -61,6 +61,10 @@ async function main(): Promise<void> {
   const ref = parseTraceRef(values.trace);
   const splits: SplitKind[] = values.split === 'both' ? ['temporal', 'instance'] : [values.split as SplitKind];
   if (!splits.every((s) => SPLITS.includes(s))) throw new Error(`--split must be both, ${SPLITS.join(' or ')}`);
+  const strideMinutes = numberOption('stride-minutes', values['stride-minutes'], positive);
+  const historyHours = optionalNumberOption('history-hours', values['history-hours'], between(1, 24, 'a number of hours from 1 (one horizon) to 24'));
+  const declaredPeak = values['declared-peak'] as DeclaredPeak;
+  if (!DECLARED_PEAKS.includes(declaredPeak)) throw new Error(`--declared-peak must be ${DECLARED_PEAKS.join(' or ')}, got "${values['declared-peak']}"`);
 
   let loaded: LoadedVersion | null = null;
   if (!values['no-model']) {
@@ -70,10 +74,6 @@ async function main(): Promise<void> {
     loaded = await loadVersion(values['models-dir'], version);
     log(`model ${version} (trained on ${String(loaded.manifest.data['trace'])}, split ${String(loaded.manifest.data['split'])})`);
   }
-  const strideMinutes = numberOption('stride-minutes', values['stride-minutes'], positive);
-  const historyHours = optionalNumberOption('history-hours', values['history-hours'], between(1, 24, 'a number of hours from 1 (one horizon) to 24'));
-  const declaredPeak = values['declared-peak'] as DeclaredPeak;
-  if (!DECLARED_PEAKS.includes(declaredPeak)) throw new Error(`--declared-peak must be ${DECLARED_PEAKS.join(' or ')}, got "${values['declared-peak']}"`);
   const dataset = await loadDataset(
     ref,
     { strideMinutes, declaredPeak, ...(historyHours !== undefined ? { historyHours } : {}) },
