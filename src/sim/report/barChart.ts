@@ -2,6 +2,8 @@
  * A horizontal bar chart as a standalone SVG string: one bar per category, the value printed at its end, and an
  * optional dashed target line. Enough for the simulator's report; no charting dependency.
  */
+import { escapeXml } from './format.js';
+
 export interface BarChartSpec {
   title: string;
   unit: string;
@@ -18,10 +20,6 @@ const VALUE_WIDTH = 90;
 const BAR_HEIGHT = 22;
 const GAP = 8;
 const TOP = 36;
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 export function barChart(spec: BarChartSpec): string {
   const digits = spec.digits ?? 2;

@@ -9,6 +9,7 @@ import type { ExperimentResult } from '../experiment.js';
 import type { PolicyMetrics } from '../metrics.js';
 import { POLICY_NAMES, type PolicyName } from '../policies/policy.js';
 import { barChart } from './barChart.js';
+import { fmt, pct, table } from './format.js';
 
 interface ChartSpec {
   file: string;
@@ -55,19 +56,9 @@ const CHARTS: ChartSpec[] = [
   { file: 'revenue.svg', title: 'Provider revenue', unit: 'currency units', value: (m) => m.revenue, digits: 1 },
 ];
 
-const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
-const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
 function present(result: ExperimentResult): [PolicyName, PolicyMetrics][] {
   return POLICY_NAMES.filter((n) => result.policies[n]).map((n) => [n, result.policies[n]!]);
-}
-
-function table(header: string[], rows: (string | number)[][]): string {
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
 }
 
 export function renderMarkdown(result: ExperimentResult, context: { command: string; date?: string }): string {
