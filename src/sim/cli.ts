@@ -1,9 +1,12 @@
 /**
  * `npm run simulate -- [--config config/sim-default.json] [--seed N] [--hours H] [--arrivals-per-hour R] [--out DIR]
- *                      [--json] [--policies parley,kubeLike,...] [--truthfulness-hours H]`
+ *                      [--json] [--policies parley,kubeLike,...] [--truthfulness-hours H] [--engine-config JSON]`
+ * `npm run simulate -- --sweep SETTING=V1,V2,... [--engine-config JSON] [scenario and model options] [--out DIR] [--json]`
  *
  * Runs every policy on the scenario's bid stream, writes a Markdown report with SVG charts into `--out`
  * (default `reports/sim-<seed>`), and with `--json` prints the metrics as one JSON object on stdout.
+ * With `--sweep`, runs the baselines once and Parley once per value of one engine setting (sweep.ts), and writes
+ * `frontier.md`, `frontier.svg` and `sweep.json` (default `reports/sweep-<seed>-<setting>`).
  */
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -12,6 +15,8 @@ import { anyNumber, nonNegative, optionalNumberOption, positiveWhole } from '../
 import { runExperiment } from './experiment.js';
 import { POLICY_NAMES, type PolicyName } from './policies/policy.js';
 import { writeReport } from './report/markdown.js';
+import { writeSweepReport } from './report/sweepReport.js';
+import { parseSweep, runSweep, type SweepSpec } from './sweep.js';
 import { loadScenario, overrideScenario } from './scenario.js';
 import { loadTraceLibrary } from './traceLibrary.js';
 import type { InterferenceObservation } from './interferenceFeedback.js';
@@ -62,9 +67,19 @@ async function main(): Promise<void> {
       'interference-feedback-out': { type: 'string' },
       'observe-every': { type: 'string' },
       'observe-policy': { type: 'string' },
+      sweep: { type: 'string' },
     },
     strict: true,
   });
+  const engineConfig = parseEngineConfig(values['engine-config']);
+  let sweep: SweepSpec | undefined;
+  if (values.sweep !== undefined) {
+    // A sweep runs the baselines and Parley alone, without the truthfulness check or feedback export.
+    for (const option of ['policies', 'truthfulness-hours', 'interference-feedback-out', 'observe-every', 'observe-policy'] as const) {
+      if (values[option] !== undefined) throw new Error(`--${option} does not apply to --sweep (it runs priceOnly and kubeLike once, then parley per value)`);
+    }
+    sweep = parseSweep(values.sweep, engineConfig ?? {});
+  }
   const scenario = overrideScenario(
     loadScenario(values.config!),
     {
@@ -88,7 +103,22 @@ async function main(): Promise<void> {
           values['model-version'] ?? latestModelVersion(values['models-dir']!),
           !values['static-calibration'],
         );
-  const engineConfig = parseEngineConfig(values['engine-config']);
+  if (sweep) {
+    const started = Date.now();
+    const result = runSweep(scenario, library, {
+      spec: sweep,
+      ...(models ? { parleyModels: models } : {}),
+      ...(engineConfig ? { engineConfig } : {}),
+      onProgress: log,
+    });
+    models?.dispose();
+    log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const out = values.out ?? `reports/sweep-${scenario.seed}-${sweep.key}`;
+    writeSweepReport(out, result, { command: `npm run simulate -- ${process.argv.slice(2).join(' ')}`.trim() });
+    log(`report written to ${out}/frontier.md`);
+    if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
   const feedbackOut = values['interference-feedback-out'];
   const feedback = feedbackOut ? createWriteStream(feedbackOut) : null;
   let observations = 0;
