@@ -144,3 +144,17 @@ export function resolveEngineConfig(partial?: Partial<EngineConfig>): EngineConf
   };
   return engineConfigSchema.parse(merged);
 }
+
+/**
+ * What the engine's schema says of a partial config, merged as `resolveEngineConfig` merges it: null when it passes,
+ * otherwise every problem as `path: message`, joined by "; ". For callers that name the source in their own error.
+ */
+export function engineConfigProblems(partial: Partial<EngineConfig>): string | null {
+  try {
+    resolveEngineConfig(partial);
+    return null;
+  } catch (error) {
+    if (error instanceof z.ZodError) return error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    return (error as Error).message; // not an object at all (`null`, a number): the merge itself failed
+  }
+}

@@ -7,6 +7,7 @@ export { kubeLikeRound, type KubeLikeConfig } from './kubeLike.js';
 export {
   engineConfigSchema,
   defaultEngineConfig,
+  engineConfigProblems,
   resolveEngineConfig,
   SCORER_NAMES,
   type EngineConfig,

@@ -10,7 +10,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { resolveEngineConfig, type EngineConfig } from '../market/index.js';
+import { engineConfigProblems, type EngineConfig } from '../market/index.js';
 import { anyNumber, nonNegative, optionalNumberOption, positiveWhole } from '../cli/numberOption.js';
 import { runExperiment } from './experiment.js';
 import { POLICY_NAMES, type PolicyName } from './policies/policy.js';
@@ -39,13 +39,8 @@ function parseEngineConfig(text: string | undefined): Partial<EngineConfig> | un
   } catch (error) {
     throw new Error(`--engine-config is not JSON: ${(error as Error).message}`);
   }
-  try {
-    resolveEngineConfig(partial);
-  } catch (error) {
-    const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
-    const detail = issues ? issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message;
-    throw new Error(`--engine-config rejected by the engine's schema: ${detail}`);
-  }
+  const problems = engineConfigProblems(partial);
+  if (problems !== null) throw new Error(`--engine-config rejected by the engine's schema: ${problems}`);
   return partial;
 }
 
@@ -103,6 +98,15 @@ async function main(): Promise<void> {
           values['model-version'] ?? latestModelVersion(values['models-dir']!),
           !values['static-calibration'],
         );
+  /** Ends a run: frees the model, writes the report into `--out` (or `defaultOut`), and with `--json` prints the result. */
+  const finish = <R>(started: number, result: R, defaultOut: string, write: (dir: string, r: R, c: { command: string }) => void, file: string) => {
+    models?.dispose();
+    log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const out = values.out ?? defaultOut;
+    write(out, result, { command: `npm run simulate -- ${process.argv.slice(2).join(' ')}`.trim() });
+    log(`report written to ${out}/${file}`);
+    if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  };
   if (sweep) {
     const started = Date.now();
     const result = runSweep(scenario, library, {
@@ -111,12 +115,7 @@ async function main(): Promise<void> {
       ...(engineConfig ? { engineConfig } : {}),
       onProgress: log,
     });
-    models?.dispose();
-    log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const out = values.out ?? `reports/sweep-${scenario.seed}-${sweep.key}`;
-    writeSweepReport(out, result, { command: `npm run simulate -- ${process.argv.slice(2).join(' ')}`.trim() });
-    log(`report written to ${out}/frontier.md`);
-    if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    finish(started, result, `reports/sweep-${scenario.seed}-${sweep.key}`, writeSweepReport, 'frontier.md');
     return;
   }
   const feedbackOut = values['interference-feedback-out'];
@@ -145,12 +144,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve, reject) => feedback.end((error?: Error | null) => (error ? reject(error) : resolve())));
     log(`${observations} interference observations written to ${feedbackOut}`);
   }
-  models?.dispose();
-  log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const out = values.out ?? `reports/sim-${scenario.seed}`;
-  writeReport(out, result, { command: `npm run simulate -- ${process.argv.slice(2).join(' ')}`.trim() });
-  log(`report written to ${out}/report.md`);
-  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  finish(started, result, `reports/sim-${scenario.seed}`, writeReport, 'report.md');
 }
 
 main().catch((error: unknown) => {

@@ -16,6 +16,7 @@ import { runEnd, simulate, type SimulationOptions } from './simulator.js';
 import { evaluateTargets, type TargetCheck } from './targets.js';
 import { probeIds, shadingGain, type ShadingResult } from './truthfulness.js';
 import type { InterferenceObservation } from './interferenceFeedback.js';
+import type { Workload } from './workload.js';
 
 export interface ExperimentOptions {
   policies?: readonly PolicyName[];
@@ -35,35 +36,66 @@ export interface ExperimentOptions {
   observePolicy?: PolicyName;
 }
 
-export interface ExperimentResult {
-  scenario: string;
+export interface ExperimentResult extends StreamHeader {
   /** The engine config overrides the Parley policies ran with ({} = the engine's defaults). */
   engineConfig: Partial<EngineConfig>;
-  seed: number;
-  durationHours: number;
-  nodes: number;
-  workloads: number;
-  /** The value the stream offers within the run (metrics.ts): the scale to read every policy's welfare against. */
-  offeredValue: OfferedValue;
   policies: Partial<Record<PolicyName, PolicyMetrics>>;
   targets: TargetCheck[];
   truthfulness: ShadingResult[];
   notes: string[];
 }
 
-export function runExperiment(scenario: Scenario, library: TraceLibrary, options: ExperimentOptions = {}): ExperimentResult {
-  const engineConfig = { ...defaultEngineConfig, ...options.engineConfig };
-  const reserve = engineConfig.reservePrice;
-  const workloads = generateWorkloads(scenario, library, reserve);
-  const simOptions: SimulationOptions = { reservePrice: (bid) => postedPrice(bid.profile, reserve) };
-  const notes: string[] = [];
-  if (options.engineConfig && Object.keys(options.engineConfig).length > 0) {
-    notes.push(`Parley policies ran with engine config overrides ${JSON.stringify(options.engineConfig)}.`);
-  }
+/** The bid stream of a scenario under a reserve price: generated once, shared by every policy run on it. */
+export interface BidStream {
+  workloads: Workload[];
+  reserve: EngineConfig['reservePrice'];
+  simOptions: SimulationOptions;
+}
+
+/** The stream under `engineConfig`'s reserve price (the engine's default without one). */
+export function prepareStream(scenario: Scenario, library: TraceLibrary, engineConfig?: Partial<EngineConfig>): BidStream {
+  const reserve = { ...defaultEngineConfig, ...engineConfig }.reservePrice;
+  return {
+    workloads: generateWorkloads(scenario, library, reserve),
+    reserve,
+    simOptions: { reservePrice: (bid) => postedPrice(bid.profile, reserve) },
+  };
+}
+
+/** What every result over a stream starts with: the scenario, its cluster, the stream and the value it offers. */
+export interface StreamHeader {
+  scenario: string;
+  seed: number;
+  durationHours: number;
+  nodes: number;
+  workloads: number;
+  /** The value the stream offers within the run (metrics.ts): the scale to read every policy's welfare against. */
+  offeredValue: OfferedValue;
+}
+
+export function streamHeader(scenario: Scenario, stream: BidStream): StreamHeader {
+  return {
+    scenario: scenario.name,
+    seed: scenario.seed,
+    durationHours: scenario.durationHours,
+    nodes: scenario.nodes.reduce((s, g) => s + g.count, 0),
+    workloads: stream.workloads.length,
+    offeredValue: offeredValue(stream.workloads, runEnd(scenario)),
+  };
+}
+
+export const NO_MODEL_NOTE = 'No learned model was available: "parley" ran with the statistical predictor and interference model, like "parleyStatistical".';
+
+export type PolicyRunOptions = Pick<ExperimentOptions, 'parleyModels' | 'engineConfig' | 'onProgress' | 'observe' | 'observeEverySteps' | 'observePolicy'>;
+
+/** Runs each named policy on the stream, in order. */
+export function runPolicies(
+  scenario: Scenario,
+  stream: BidStream,
+  names: readonly PolicyName[],
+  options: PolicyRunOptions = {},
+): Partial<Record<PolicyName, PolicyMetrics>> {
   const fullModels = options.parleyModels ?? statisticalModels();
-  if (!options.parleyModels) {
-    notes.push('No learned model was available: "parley" ran with the statistical predictor and interference model, like "parleyStatistical".');
-  }
   const makePolicy = (name: PolicyName): Policy => {
     switch (name) {
       case 'parley':
@@ -71,23 +103,35 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
       case 'parleyStatistical':
         return parleyPolicy('parleyStatistical', statisticalModels(), scenario.seed, options.engineConfig);
       case 'priceOnly':
-        return priceOnlyPolicy(reserve);
+        return priceOnlyPolicy(stream.reserve);
       case 'kubeLike':
         return kubeLikePolicy(scenario.seed);
       case 'fifo':
-        return fifoPolicy(reserve);
+        return fifoPolicy(stream.reserve);
     }
   };
   const policies: Partial<Record<PolicyName, PolicyMetrics>> = {};
-  for (const name of options.policies ?? POLICY_NAMES) {
+  for (const name of names) {
     const started = Date.now();
     const observing = name === (options.observePolicy ?? 'parleyStatistical') && options.observe;
     const runOptions: SimulationOptions = observing
-      ? { ...simOptions, observe: options.observe!, observeEverySteps: options.observeEverySteps ?? 1 }
-      : simOptions;
-    policies[name] = simulate(scenario, workloads, makePolicy(name), runOptions).metrics;
+      ? { ...stream.simOptions, observe: options.observe!, observeEverySteps: options.observeEverySteps ?? 1 }
+      : stream.simOptions;
+    policies[name] = simulate(scenario, stream.workloads, makePolicy(name), runOptions).metrics;
     options.onProgress?.(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
+  return policies;
+}
+
+export function runExperiment(scenario: Scenario, library: TraceLibrary, options: ExperimentOptions = {}): ExperimentResult {
+  const stream = prepareStream(scenario, library, options.engineConfig);
+  const { workloads, reserve, simOptions } = stream;
+  const notes: string[] = [];
+  if (options.engineConfig && Object.keys(options.engineConfig).length > 0) {
+    notes.push(`Parley policies ran with engine config overrides ${JSON.stringify(options.engineConfig)}.`);
+  }
+  if (!options.parleyModels) notes.push(NO_MODEL_NOTE);
+  const policies = runPolicies(scenario, stream, options.policies ?? POLICY_NAMES, options);
   const truthfulness: ShadingResult[] = [];
   const hours = options.truthfulnessHours ?? 0;
   if (hours > 0) {
@@ -110,14 +154,9 @@ export function runExperiment(scenario: Scenario, library: TraceLibrary, options
     }
   }
   return {
-    seed: scenario.seed,
+    ...streamHeader(scenario, stream),
     policies,
-    scenario: scenario.name,
     engineConfig: options.engineConfig ?? {},
-    durationHours: scenario.durationHours,
-    nodes: scenario.nodes.reduce((s, g) => s + g.count, 0),
-    workloads: workloads.length,
-    offeredValue: offeredValue(workloads, runEnd(scenario)),
     targets: evaluateTargets(policies),
     truthfulness,
     notes,

@@ -6,10 +6,10 @@
  *   parseSweep('epsilon=0.01,0.025,0.05')        → { key: 'epsilon', values: [0.01, 0.025, 0.05] }
  *   parseSweep('weights.packing=0,0.3,0.6')      → a placement weight
  */
-import { resolveEngineConfig, type EngineConfig } from '../market/index.js';
+import { defaultEngineConfig, engineConfigProblems, type EngineConfig } from '../market/index.js';
 import type { TraceLibrary } from './bidStream.js';
-import { runExperiment } from './experiment.js';
-import type { OfferedValue, PolicyMetrics } from './metrics.js';
+import { NO_MODEL_NOTE, prepareStream, runPolicies, streamHeader, type StreamHeader } from './experiment.js';
+import type { PolicyMetrics } from './metrics.js';
 import type { ParleyModels } from './policies/enginePolicies.js';
 import type { Scenario } from './scenario.js';
 import { evaluateTargets, type TargetCheck } from './targets.js';
@@ -34,13 +34,7 @@ export interface SweepPoint {
   allMet: boolean;
 }
 
-export interface SweepResult {
-  scenario: string;
-  seed: number;
-  durationHours: number;
-  nodes: number;
-  workloads: number;
-  offeredValue: OfferedValue;
+export interface SweepResult extends StreamHeader {
   key: string;
   /** The overrides every point shares (`--engine-config`), before the swept setting. */
   baseEngineConfig: Partial<EngineConfig>;
@@ -73,7 +67,7 @@ export function parseSweep(text: string, base: Partial<EngineConfig> = {}): Swee
   const eq = text.indexOf('=');
   if (eq <= 0) throw new Error(`--sweep "${text}": expected SETTING=V1,V2,... (e.g. epsilon=0.01,0.025,0.05)`);
   const key = text.slice(0, eq).trim();
-  const allowed = numericKeys(resolveEngineConfig());
+  const allowed = numericKeys(defaultEngineConfig);
   if (!allowed.includes(key)) throw new Error(`--sweep: "${key}" is not a numeric engine setting; expected one of ${allowed.join(', ')}`);
   const parts = text.slice(eq + 1).split(',').map((s) => s.trim());
   if (parts.length === 0 || parts.some((p) => p === '')) throw new Error(`--sweep ${key}: expected a comma-separated list of numbers, got "${text.slice(eq + 1)}"`);
@@ -85,13 +79,8 @@ export function parseSweep(text: string, base: Partial<EngineConfig> = {}): Swee
   const repeated = values.find((v, i) => values.indexOf(v) !== i);
   if (repeated !== undefined) throw new Error(`--sweep ${key}: ${repeated} is listed twice`);
   for (const v of values) {
-    try {
-      resolveEngineConfig(sweepOverride(base, key, v));
-    } catch (error) {
-      const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
-      const detail = issues ? issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message;
-      throw new Error(`--sweep ${key}=${v} rejected by the engine's schema: ${detail}`);
-    }
+    const problems = engineConfigProblems(sweepOverride(base, key, v));
+    if (problems !== null) throw new Error(`--sweep ${key}=${v} rejected by the engine's schema: ${problems}`);
   }
   return { key, values };
 }
@@ -108,40 +97,26 @@ export interface SweepOptions {
 export function runSweep(scenario: Scenario, library: TraceLibrary, options: SweepOptions): SweepResult {
   const base = options.engineConfig ?? {};
   const progress = options.onProgress;
-  // The base overrides go to the baselines too: the reserve price shapes the bid stream and the price-only auction.
-  const baselineRun = runExperiment(scenario, library, {
-    policies: SWEEP_BASELINES,
-    engineConfig: base,
-    truthfulnessHours: 0,
-    ...(progress ? { onProgress: progress } : {}),
-  });
-  const baselines = { priceOnly: baselineRun.policies.priceOnly!, kubeLike: baselineRun.policies.kubeLike! };
-  const notes: string[] = [];
+  // One stream for every run. Its reserve price comes from the shared overrides: no sweepable setting changes it.
+  const stream = prepareStream(scenario, library, base);
+  const baselineRuns = runPolicies(scenario, stream, SWEEP_BASELINES, progress ? { onProgress: progress } : {});
+  const baselines = { priceOnly: baselineRuns.priceOnly!, kubeLike: baselineRuns.kubeLike! };
   const points = options.spec.values.map((value): SweepPoint => {
     const engineConfig = sweepOverride(base, options.spec.key, value);
-    const run = runExperiment(scenario, library, {
-      policies: ['parley'],
+    const parley = runPolicies(scenario, stream, ['parley'], {
       engineConfig,
-      truthfulnessHours: 0,
       ...(options.parleyModels ? { parleyModels: options.parleyModels } : {}),
-    });
-    for (const note of run.notes) if (!note.startsWith('Parley policies ran with') && !notes.includes(note)) notes.push(note);
-    const parley = run.policies.parley!;
+    }).parley!;
     const targets = evaluateTargets({ ...baselines, parley });
     progress?.(`${options.spec.key} ${value}: welfare ${parley.welfare.toFixed(1)}, QoS violation hours ${parley.qosViolationHours.toFixed(1)}`);
     return { value, engineConfig, parley, targets, allMet: targets.every((t) => t.met) };
   });
   return {
-    scenario: scenario.name,
-    seed: scenario.seed,
-    durationHours: scenario.durationHours,
-    nodes: baselineRun.nodes,
-    workloads: baselineRun.workloads,
-    offeredValue: baselineRun.offeredValue,
+    ...streamHeader(scenario, stream),
     key: options.spec.key,
     baseEngineConfig: base,
     baselines,
     points,
-    notes,
+    notes: options.parleyModels ? [] : [NO_MODEL_NOTE],
   };
 }
