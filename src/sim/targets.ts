@@ -16,7 +16,20 @@ export interface TargetCheck {
   met: boolean;
 }
 
-function ratio(a: number, b: number): number {
+/** The bounds of the targets, for the checks below and for every report that draws them. */
+export const TARGET_BOUNDS = {
+  /** Parley's welfare ÷ each baseline's, at least. */
+  welfareRatio: 1.2,
+  /** Parley's QoS violation hours ÷ kubeLike's, at most. */
+  qosRatio: 0.5,
+  /** Parley's used utilization ÷ kubeLike's, at least. */
+  usedUtilizationRatio: 1.3,
+  /** Critical + high interruptions per instance-month, under. */
+  highPriorityInterruptionRate: 0.05,
+} as const;
+
+/** a ÷ b, with 0 ÷ 0 = 1 (equal) and a ÷ 0 = ∞. */
+export function ratio(a: number, b: number): number {
   if (b === 0) return a === 0 ? 1 : Number.POSITIVE_INFINITY;
   return a / b;
 }
@@ -33,13 +46,14 @@ export function evaluateTargets(policies: Partial<Record<PolicyName, PolicyMetri
   const checks: TargetCheck[] = [];
   const priceOnly = policies.priceOnly;
   const kube = policies.kubeLike;
-  if (priceOnly) checks.push(check('welfare vs priceOnly', ratio(p.welfare, priceOnly.welfare), '>=', 1.2));
+  const b = TARGET_BOUNDS;
+  if (priceOnly) checks.push(check('welfare vs priceOnly', ratio(p.welfare, priceOnly.welfare), '>=', b.welfareRatio));
   if (kube) {
-    checks.push(check('welfare vs kubeLike', ratio(p.welfare, kube.welfare), '>=', 1.2));
-    checks.push(check('QoS violation hours vs kubeLike', ratio(p.qosViolationHours, kube.qosViolationHours), '<=', 0.5));
-    checks.push(check('used utilization vs kubeLike', ratio(p.usedUtilization, kube.usedUtilization), '>=', 1.3));
+    checks.push(check('welfare vs kubeLike', ratio(p.welfare, kube.welfare), '>=', b.welfareRatio));
+    checks.push(check('QoS violation hours vs kubeLike', ratio(p.qosViolationHours, kube.qosViolationHours), '<=', b.qosRatio));
+    checks.push(check('used utilization vs kubeLike', ratio(p.usedUtilization, kube.usedUtilization), '>=', b.usedUtilizationRatio));
   }
-  checks.push(check('critical+high interruptions per instance-month', p.highPriorityInterruptionRate, '<', 0.05));
+  checks.push(check('critical+high interruptions per instance-month', p.highPriorityInterruptionRate, '<', b.highPriorityInterruptionRate));
   checks.push(check('contract violations', p.contractViolations, '==', 0));
   return checks;
 }

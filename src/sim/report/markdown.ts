@@ -10,6 +10,7 @@ import type { PolicyMetrics } from '../metrics.js';
 import { POLICY_NAMES, type PolicyName } from '../policies/policy.js';
 import { barChart } from './barChart.js';
 import { fmt, pct, table } from './format.js';
+import { TARGET_BOUNDS } from '../targets.js';
 
 interface ChartSpec {
   file: string;
@@ -27,7 +28,7 @@ const CHARTS: ChartSpec[] = [
     unit: 'currency units',
     value: (m) => m.welfare,
     digits: 1,
-    reference: (p) => (p.priceOnly ? { value: 1.2 * p.priceOnly.welfare, label: '1.2× priceOnly' } : undefined),
+    reference: (p) => (p.priceOnly ? { value: TARGET_BOUNDS.welfareRatio * p.priceOnly.welfare, label: `${TARGET_BOUNDS.welfareRatio}× priceOnly` } : undefined),
   },
   {
     file: 'used-utilization.svg',
@@ -35,7 +36,7 @@ const CHARTS: ChartSpec[] = [
     unit: 'share of capacity',
     value: (m) => m.usedUtilization,
     digits: 3,
-    reference: (p) => (p.kubeLike ? { value: 1.3 * p.kubeLike.usedUtilization, label: '1.3× kubeLike' } : undefined),
+    reference: (p) => (p.kubeLike ? { value: TARGET_BOUNDS.usedUtilizationRatio * p.kubeLike.usedUtilization, label: `${TARGET_BOUNDS.usedUtilizationRatio}× kubeLike` } : undefined),
   },
   {
     file: 'qos-violation-hours.svg',
@@ -43,7 +44,7 @@ const CHARTS: ChartSpec[] = [
     unit: 'instance-hours',
     value: (m) => m.qosViolationHours,
     digits: 1,
-    reference: (p) => (p.kubeLike ? { value: 0.5 * p.kubeLike.qosViolationHours, label: '0.5× kubeLike' } : undefined),
+    reference: (p) => (p.kubeLike ? { value: TARGET_BOUNDS.qosRatio * p.kubeLike.qosViolationHours, label: `${TARGET_BOUNDS.qosRatio}× kubeLike` } : undefined),
   },
   {
     file: 'high-priority-interruptions.svg',
@@ -51,7 +52,7 @@ const CHARTS: ChartSpec[] = [
     unit: 'per instance-month',
     value: (m) => m.highPriorityInterruptionRate,
     digits: 3,
-    reference: () => ({ value: 0.05, label: '5%' }),
+    reference: () => ({ value: TARGET_BOUNDS.highPriorityInterruptionRate, label: `${100 * TARGET_BOUNDS.highPriorityInterruptionRate}%` }),
   },
   { file: 'revenue.svg', title: 'Provider revenue', unit: 'currency units', value: (m) => m.revenue, digits: 1 },
 ];
@@ -197,8 +198,8 @@ function offeredValueSection(result: ExperimentResult, rows: [PolicyName, Policy
       `standalone work that fit between its arrival and the end: what a policy earns that starts everything on arrival ` +
       `and never slows or stops it).` +
       (priceOnly && priceOnly.welfare > 0
-        ? ` That is ${fmt(offered.total / priceOnly.welfare, 3)} × priceOnly's welfare; 1.2 × priceOnly is ` +
-          `${share(1.2 * priceOnly.welfare, offered.total)} of it.`
+        ? ` That is ${fmt(offered.total / priceOnly.welfare, 3)} × priceOnly's welfare; ${TARGET_BOUNDS.welfareRatio} × priceOnly is ` +
+          `${share(TARGET_BOUNDS.welfareRatio * priceOnly.welfare, offered.total)} of it.`
         : ''),
     '',
   );

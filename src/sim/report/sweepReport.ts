@@ -7,15 +7,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepResult } from '../sweep.js';
 import { SWEEP_BASELINES } from '../sweep.js';
+import { ratio, TARGET_BOUNDS } from '../targets.js';
 import { fmt, pct, table } from './format.js';
 import { scatterChart } from './scatterChart.js';
 
-const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
-
-/** Where the welfare and QoS targets hold: welfare ≥ 1.2 × both baselines', QoS hours ≤ 0.5 × kubeLike's. */
+/** Where the welfare and QoS targets hold (targets.ts): welfare ≥ 1.2 × both baselines', QoS hours ≤ 0.5 × kubeLike's. */
 export function targetRegion(result: SweepResult): { xMax: number; yMin: number } {
   const { priceOnly, kubeLike } = result.baselines;
-  return { xMax: 0.5 * kubeLike.qosViolationHours, yMin: 1.2 * Math.max(priceOnly.welfare, kubeLike.welfare) };
+  return {
+    xMax: TARGET_BOUNDS.qosRatio * kubeLike.qosViolationHours,
+    yMin: TARGET_BOUNDS.welfareRatio * Math.max(priceOnly.welfare, kubeLike.welfare),
+  };
 }
 
 export function renderSweepMarkdown(result: SweepResult, context: { command: string; date?: string }): string {
@@ -69,8 +71,8 @@ export function renderSweepMarkdown(result: SweepResult, context: { command: str
   const region = targetRegion(result);
   out.push(
     `Every target holds at ${result.points.filter((p) => p.allMet).length} of ${result.points.length} values. The welfare and QoS ` +
-      `targets together need welfare ≥ ${fmt(region.yMin, 1)} (1.2 × the larger baseline) at QoS violation hours ≤ ` +
-      `${fmt(region.xMax, 1)} (0.5 × kubeLike): the shaded region of the chart.`,
+      `targets together need welfare ≥ ${fmt(region.yMin, 1)} (${TARGET_BOUNDS.welfareRatio} × the larger baseline) at QoS ` +
+      `violation hours ≤ ${fmt(region.xMax, 1)} (${TARGET_BOUNDS.qosRatio} × kubeLike): the shaded region of the chart.`,
     '',
   );
   out.push('## Chart', '', '![Welfare against QoS violation hours](frontier.svg)', '');
