@@ -75,3 +75,8 @@ export function constantWorkload(id: string, overrides: Partial<Workload> = {}):
     ...overrides,
   };
 }
+
+/** A result without its wall-clock decision times (`decideMillis`), the one figure two identical runs do not share. */
+export function withoutTimings(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'decideMillis' ? undefined : v)));
+}

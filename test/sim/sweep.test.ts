@@ -8,12 +8,7 @@ import { runExperiment } from '../../src/sim/experiment.js';
 import { scatterChart } from '../../src/sim/report/scatterChart.js';
 import { renderSweepMarkdown, targetRegion, writeSweepReport } from '../../src/sim/report/sweepReport.js';
 import { parseSweep, runSweep, sweepOverride } from '../../src/sim/sweep.js';
-import { smallScenario, syntheticLibrary } from './scenarioFixture.js';
-
-/** Metrics without the wall-clock decision time, the one figure two identical runs do not share. */
-function untimed(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'decideMillis' ? undefined : v)));
-}
+import { smallScenario, syntheticLibrary, withoutTimings } from './scenarioFixture.js';
 
 describe('parseSweep', () => {
   it('reads a top-level setting and a placement weight', () => {
@@ -61,12 +56,12 @@ describe('runSweep', () => {
     const [low, high] = [plain(0.01), plain(0.2)];
     expect(result.points.map((p) => p.value)).toEqual([0.01, 0.2]);
     expect(result.points[0]!.engineConfig).toEqual({ qosSlowdownLimit: 1.2, epsilon: 0.01 });
-    expect(untimed(result.points[0]!.parley)).toEqual(untimed(low.policies.parley));
-    expect(untimed(result.points[1]!.parley)).toEqual(untimed(high.policies.parley));
-    expect(untimed(high.policies.parley)).not.toEqual(untimed(low.policies.parley)); // the setting reaches the engine
+    expect(withoutTimings(result.points[0]!.parley)).toEqual(withoutTimings(low.policies.parley));
+    expect(withoutTimings(result.points[1]!.parley)).toEqual(withoutTimings(high.policies.parley));
+    expect(withoutTimings(high.policies.parley)).not.toEqual(withoutTimings(low.policies.parley)); // the setting reaches the engine
     expect(result.points[1]!.targets).toEqual(high.targets);
     expect(result.points[1]!.allMet).toBe(high.targets.every((t) => t.met));
-    expect(untimed(result.baselines)).toEqual(untimed({ priceOnly: low.policies.priceOnly, kubeLike: low.policies.kubeLike }));
+    expect(withoutTimings(result.baselines)).toEqual(withoutTimings({ priceOnly: low.policies.priceOnly, kubeLike: low.policies.kubeLike }));
     expect([result.workloads, result.offeredValue]).toEqual([low.workloads, low.offeredValue]);
     // The statistical stand-in is said once, not once per value.
     expect(result.notes.filter((n) => n.includes('No learned model'))).toHaveLength(1);
