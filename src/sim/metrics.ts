@@ -31,8 +31,8 @@ export function spotAdvisorBucket(ratePerInstanceMonth: number): SpotAdvisorBuck
 
 type PerResource = Record<Resource, number>;
 const zeroResources = (): PerResource => ({ cpu: 0, memory: 0, network: 0 });
-const perClass = <T>(make: () => T): Record<PriorityClass, T> =>
-  ({ low: make(), normal: make(), high: make(), critical: make() });
+const perClass = <T>(make: (priority: PriorityClass) => T): Record<PriorityClass, T> =>
+  ({ low: make('low'), normal: make('normal'), high: make('high'), critical: make('critical') });
 
 export interface ClassInterruptions {
   interruptions: number;
@@ -57,16 +57,42 @@ export interface OfferedValue {
   byClass: Record<PriorityClass, number>;
 }
 
+/** One workload's share of the offered value: its value per hour × min(runtime, end − arrival). */
+export function offeredValueOf(w: Workload, endMs: number): number {
+  return (w.valuePerHour * Math.max(0, Math.min(w.runtimeSeconds, (endMs - w.submittedAt) / 1000))) / 3600;
+}
+
 export function offeredValue(workloads: readonly Workload[], endMs: number): OfferedValue {
   const byClass = perClass(() => 0);
   let total = 0;
   for (const w of workloads) {
-    const hours = Math.max(0, Math.min(w.runtimeSeconds, (endMs - w.submittedAt) / 1000)) / 3600;
-    const value = w.valuePerHour * hours;
+    const value = offeredValueOf(w, endMs);
     byClass[w.priority] += value;
     total += value;
   }
   return { total, byClass };
+}
+
+/**
+ * The offered value a policy did not earn, by where it went (simulator.ts `valueLostBy`); the parts sum to offered
+ * value − welfare. Bids that never ran: `gaveUp` (waited their maxWait) and `waitingAtEnd`. Work that ran: `waiting`
+ * (work left undone at the end, up to the value of the hours its bids waited), `slowdown` (the rest of the undone
+ * work: running slower than alone, on a slow host; negative when faster), `abruptStops` (work redone after a stop
+ * without its notice) and `qosSteps` (latency-sensitive steps over the QoS slowdown).
+ */
+export interface ValueLost {
+  gaveUp: number;
+  waitingAtEnd: number;
+  waiting: number;
+  slowdown: number;
+  abruptStops: number;
+  qosSteps: number;
+}
+
+export const VALUE_LOST_PARTS = ['gaveUp', 'waitingAtEnd', 'waiting', 'slowdown', 'abruptStops', 'qosSteps'] as const satisfies readonly (keyof ValueLost)[];
+
+export function emptyValueLost(): ValueLost {
+  return { gaveUp: 0, waitingAtEnd: 0, waiting: 0, slowdown: 0, abruptStops: 0, qosSteps: 0 };
 }
 
 export interface PolicyMetrics {
@@ -77,6 +103,9 @@ export interface PolicyMetrics {
   welfareByClass: Record<PriorityClass, number>;
   /** Value lost to abrupt stops (work since the last checkpoint) and to QoS-violating hours of latency-sensitive work. */
   lostValue: number;
+  /** The offered value not earned, by where it went, in all and per priority class (each sums to offered − welfare). */
+  valueLost: ValueLost;
+  valueLostByClass: Record<PriorityClass, ValueLost>;
   revenue: number;
   feesPaid: number;
   netRevenue: number;
@@ -134,6 +163,16 @@ export class MetricsRecorder {
   private capacityHours = zeroResources();
   private readonly classes = perClass(() => ({ interruptions: 0, byReason: {} as Record<string, number>, moves: 0, instanceHours: 0 }));
   private readonly welfareByClass = perClass(() => 0);
+  private readonly valueLost = emptyValueLost();
+  private readonly valueLostByClass = perClass(() => emptyValueLost());
+
+  /** One workload's unearned value, at the end of the run. */
+  recordValueLost(priority: PriorityClass, lost: ValueLost): void {
+    for (const part of VALUE_LOST_PARTS) {
+      this.valueLost[part] += lost[part];
+      this.valueLostByClass[priority][part] += lost[part];
+    }
+  }
 
   /** Retained value of a workload of class `priority` (the only way welfare grows). */
   bank(priority: PriorityClass, value: number): void {
@@ -193,6 +232,8 @@ export class MetricsRecorder {
       welfare: this.welfare,
       welfareByClass: { ...this.welfareByClass },
       lostValue: this.lostValue,
+      valueLost: { ...this.valueLost },
+      valueLostByClass: perClass((c) => ({ ...this.valueLostByClass[c] })),
       revenue: this.revenue,
       feesPaid: this.feesPaid,
       netRevenue: this.revenue - this.feesPaid,

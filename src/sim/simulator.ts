@@ -32,7 +32,7 @@ import { admissionTerms, noticeFor } from '../market/index.js';
 import { buildCluster } from './cluster.js';
 import { EventQueue, type TimedEvent } from './eventQueue.js';
 import { defaultGroundTruth, evaluateNode, type GroundTruthConstants, type Tenant, type Usage } from './groundTruth.js';
-import { MetricsRecorder, type PolicyMetrics } from './metrics.js';
+import { emptyValueLost, MetricsRecorder, offeredValueOf, type PolicyMetrics, type ValueLost } from './metrics.js';
 import type { Policy } from './policies/policy.js';
 import { nodeObservations, type InterferenceObservation } from './interferenceFeedback.js';
 import { hashNormal, stringKey } from './random.js';
@@ -77,6 +77,13 @@ interface WorkState {
   /** When the workload was last stopped, until it restarts (for the outage length check). */
   stoppedAt: number | null;
   outcome: WorkloadOutcome;
+  /** Whether any attempt was placed, whether its last bid gave up, and the seconds its bids spent waiting. */
+  started: boolean;
+  gaveUp: boolean;
+  waitedSeconds: number;
+  /** Value lost at abrupt stops (work since the last checkpoint) and in latency-sensitive steps over the QoS slowdown. */
+  lostAtStops: number;
+  lostToQos: number;
 }
 
 interface LiveInstance {
@@ -153,6 +160,11 @@ class Simulation {
       attempt: 0,
       stoppedAt: null,
       outcome: { value: 0, paid: 0, completed: false },
+      started: false,
+      gaveUp: false,
+      waitedSeconds: 0,
+      lostAtStops: 0,
+      lostToQos: 0,
     };
     this.works.set(workload.id, work);
     this.metrics.submitted++;
@@ -205,7 +217,8 @@ class Simulation {
       if (!entry) continue;
       this.pending.delete(o.bidId);
       this.metrics.expired++;
-      this.noteWait(entry.bid, now);
+      entry.work.gaveUp = true;
+      this.noteWait(entry, now);
       if (entry.work.stoppedAt !== null && this.outageTooLong(entry.work, now)) this.metrics.outagesOverContract++;
     }
     for (const entry of plan.ledgerEntries) {
@@ -275,6 +288,7 @@ class Simulation {
       this.bank(live);
     } else {
       this.metrics.lostValue += live.valueSinceCheckpoint;
+      work.lostAtStops += live.valueSinceCheckpoint;
       work.remainingSeconds += live.workSinceCheckpoint;
       live.valueSinceCheckpoint = 0;
       live.workSinceCheckpoint = 0;
@@ -301,7 +315,8 @@ class Simulation {
     if (p.nodeIds.length !== 1) throw new Error(`${this.policy.name}: bid ${p.bidId} placed on ${p.nodeIds.length} nodes, expected 1`);
     this.pending.delete(p.bidId);
     const { bid, work } = entry;
-    this.noteWait(bid, now);
+    this.noteWait(entry, now);
+    work.started = true;
     if (work.stoppedAt !== null) {
       if (this.outageTooLong(work, now)) this.metrics.outagesOverContract++;
       work.stoppedAt = null;
@@ -335,8 +350,11 @@ class Simulation {
     return work.stoppedAt !== null && (now - work.stoppedAt) / 1000 > work.workload.contract.maxInterruptionSeconds;
   }
 
-  private noteWait(bid: PendingBid, now: number): void {
-    if (bid.price + 1e-9 >= this.options.reservePrice(bid)) this.metrics.recordStarvation((now - bid.submittedAt) / 1000);
+  /** A bid stops waiting (placed, given up, or the run ends): its wait counts for starvation and for its workload. */
+  private noteWait({ bid, work }: { bid: PendingBid; work: WorkState }, now: number): void {
+    const seconds = (now - bid.submittedAt) / 1000;
+    work.waitedSeconds += seconds;
+    if (bid.price + 1e-9 >= this.options.reservePrice(bid)) this.metrics.recordStarvation(seconds);
   }
 
   /** A policy that leaves a notified instance running a whole round past its deadline is stopped by the simulator. */
@@ -403,8 +421,10 @@ class Simulation {
     const violated = slowdown > this.scenario.qosSlowdown;
     if (w.latencySensitive) {
       const value = (w.valuePerHour * done) / 3600;
-      if (violated) this.metrics.lostValue += value;
-      else live.valueSinceCheckpoint += value;
+      if (violated) {
+        this.metrics.lostValue += value;
+        work.lostToQos += value;
+      } else live.valueSinceCheckpoint += value;
     } else {
       live.valueSinceCheckpoint += (w.valuePerHour * done) / 3600;
       live.workSinceCheckpoint += done;
@@ -425,6 +445,34 @@ class Simulation {
 
   private finish(end: number): void {
     for (const live of this.instances.values()) this.bank(live);
-    for (const { bid } of this.pending.values()) this.noteWait(bid, end);
+    for (const entry of this.pending.values()) this.noteWait(entry, end);
+    for (const work of this.works.values()) this.metrics.recordValueLost(work.workload.priority, valueLostBy(work, end));
   }
+}
+
+/**
+ * Where the value a workload offered within the run (metrics.ts `offeredValueOf`) and did not earn went; the parts
+ * sum to offered − earned. A workload that never ran lost all of it, waiting (given up, or still waiting at the end).
+ * One that ran lost what its abrupt stops and its latency-sensitive steps over the QoS slowdown cost, and the rest is
+ * work it did not get done by the end of the run: that rest is put down to waiting up to the value of the hours its
+ * bids waited, and the remainder to running slower than alone (slowdown and a slow host; negative when a fast host or
+ * a quick step did more).
+ */
+export function valueLostBy(
+  work: Pick<WorkState, 'workload' | 'outcome' | 'started' | 'gaveUp' | 'waitedSeconds' | 'lostAtStops' | 'lostToQos'>,
+  endMs: number,
+): ValueLost {
+  const lost = emptyValueLost();
+  const gap = offeredValueOf(work.workload, endMs) - work.outcome.value;
+  if (!work.started) {
+    if (work.gaveUp) lost.gaveUp = gap;
+    else lost.waitingAtEnd = gap;
+    return lost;
+  }
+  lost.abruptStops = work.lostAtStops;
+  lost.qosSteps = work.lostToQos;
+  const undone = gap - work.lostAtStops - work.lostToQos;
+  lost.waiting = Math.min(Math.max(0, undone), (work.workload.valuePerHour * work.waitedSeconds) / 3600);
+  lost.slowdown = undone - lost.waiting;
+  return lost;
 }

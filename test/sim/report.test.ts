@@ -62,6 +62,10 @@ describe('the report', () => {
     for (const policy of ['parley', 'parleyStatistical', 'priceOnly', 'kubeLike', 'fifo']) expect(md).toContain(`| ${policy} |`);
     expect(md).toContain(`| offered | ${result.offeredValue.total.toFixed(1)} |`);
     expect(result.offeredValue.total).toBeGreaterThan(0);
+    // Where the rest went: one row per policy, opening with its gap (offered − welfare).
+    expect(md).toContain('### Where the rest went');
+    const fifo = result.policies.fifo!;
+    expect(md).toContain(`| fifo | ${(result.offeredValue.total - fifo.welfare).toFixed(1)} | ${fifo.valueLost.gaveUp.toFixed(1)}`);
     expect(result.truthfulness.map((t) => t.rule)).toEqual(['uniform', 'pay-as-bid', 'uniform (price-only auction)']);
     const dir = mkdtempSync(join(tmpdir(), 'sim-report-'));
     writeReport(dir, result, { command: 'npm run simulate' });

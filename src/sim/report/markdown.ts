@@ -4,9 +4,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRIORITY_CLASSES } from '../../market/types.js';
+import { PRIORITY_CLASSES, type PriorityClass } from '../../market/types.js';
 import type { ExperimentResult } from '../experiment.js';
-import type { PolicyMetrics } from '../metrics.js';
+import { VALUE_LOST_PARTS, type PolicyMetrics } from '../metrics.js';
 import { POLICY_NAMES, type PolicyName } from '../policies/policy.js';
 import { barChart } from './barChart.js';
 import { fmt, pct, table } from './format.js';
@@ -217,7 +217,44 @@ function offeredValueSection(result: ExperimentResult, rows: [PolicyName, Policy
     ),
     '',
   );
+  out.push(
+    '### Where the rest went',
+    '',
+    'Offered value − welfare, by cause (metrics.ts `ValueLost`; each row sums to the gap). Bids that never ran: gave ' +
+      'up after their maximum wait, or still waiting at the end. Work that ran but was not done by the end: put down to ' +
+      'waiting up to the value of the hours its bids waited, the rest to slowdown (running slower than alone, or on a ' +
+      'slow host; negative when faster). Work redone after a stop without its notice, and latency-sensitive steps over ' +
+      'the QoS slowdown. In brackets: the priority class with the largest share of that part.',
+    '',
+    table(
+      ['policy', 'gap', ...VALUE_LOST_PARTS.map((p) => VALUE_LOST_LABELS[p])],
+      rows.map(([n, m]) => [
+        n,
+        fmt(offered.total - m.welfare, 1),
+        ...VALUE_LOST_PARTS.map((p) => `${fmt(m.valueLost[p], 1)}${largestClass(m, p)}`),
+      ]),
+    ),
+    '',
+  );
   return out;
+}
+
+const VALUE_LOST_LABELS: Record<(typeof VALUE_LOST_PARTS)[number], string> = {
+  gaveUp: 'never ran: gave up',
+  waitingAtEnd: 'never ran: waiting at end',
+  waiting: 'unfinished: waiting',
+  slowdown: 'unfinished: slowdown',
+  abruptStops: 'abrupt stops',
+  qosSteps: 'QoS steps',
+};
+
+/** " (low 87%)": the class with the largest share of a part, when the part is at least 0.05. */
+function largestClass(m: PolicyMetrics, part: (typeof VALUE_LOST_PARTS)[number]): string {
+  const total = m.valueLost[part];
+  if (total < 0.05) return '';
+  let best: PriorityClass = PRIORITY_CLASSES[0]!;
+  for (const c of PRIORITY_CLASSES) if (m.valueLostByClass[c][part] > m.valueLostByClass[best][part]) best = c;
+  return ` (${best} ${pct(m.valueLostByClass[best][part] / total)})`;
 }
 
 export function writeReport(dir: string, result: ExperimentResult, context: { command: string }): void {
