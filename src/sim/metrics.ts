@@ -75,24 +75,25 @@ export function offeredValue(workloads: readonly Workload[], endMs: number): Off
 
 /**
  * The offered value a policy did not earn, by where it went (simulator.ts `valueLostBy`); the parts sum to offered
- * value − welfare. Bids that never ran: `gaveUp` (waited their maxWait) and `waitingAtEnd`. Work that ran: `waiting`
- * (work left undone at the end, up to the value of the hours its bids waited), `slowdown` (the rest of the undone
- * work: running slower than alone, on a slow host; negative when faster), `abruptStops` (work redone after a stop
- * without its notice) and `qosSteps` (latency-sensitive steps over the QoS slowdown).
+ * value − welfare. Bids that never ran: `gaveUp` (waited their maxWait) and `waitingAtEnd`. Work that ran: `qosSteps`
+ * (latency-sensitive steps over the QoS slowdown, lost outright), then the work left undone at the end, put down to
+ * `abruptStops` (up to the value of the work redone after stops without their notice), `waiting` (up to the value of
+ * the hours its bids waited) and `slowdown` (the rest: running slower than alone, on a slow host; negative when
+ * faster), in that order.
  */
 export interface ValueLost {
   gaveUp: number;
   waitingAtEnd: number;
+  abruptStops: number;
   waiting: number;
   slowdown: number;
-  abruptStops: number;
   qosSteps: number;
 }
 
-export const VALUE_LOST_PARTS = ['gaveUp', 'waitingAtEnd', 'waiting', 'slowdown', 'abruptStops', 'qosSteps'] as const satisfies readonly (keyof ValueLost)[];
+export const VALUE_LOST_PARTS = ['gaveUp', 'waitingAtEnd', 'abruptStops', 'waiting', 'slowdown', 'qosSteps'] as const satisfies readonly (keyof ValueLost)[];
 
 export function emptyValueLost(): ValueLost {
-  return { gaveUp: 0, waitingAtEnd: 0, waiting: 0, slowdown: 0, abruptStops: 0, qosSteps: 0 };
+  return { gaveUp: 0, waitingAtEnd: 0, abruptStops: 0, waiting: 0, slowdown: 0, qosSteps: 0 };
 }
 
 export interface PolicyMetrics {

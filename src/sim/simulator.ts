@@ -453,10 +453,11 @@ class Simulation {
 /**
  * Where the value a workload offered within the run (metrics.ts `offeredValueOf`) and did not earn went; the parts
  * sum to offered − earned. A workload that never ran lost all of it, waiting (given up, or still waiting at the end).
- * One that ran lost what its abrupt stops and its latency-sensitive steps over the QoS slowdown cost, and the rest is
- * work it did not get done by the end of the run: that rest is put down to waiting up to the value of the hours its
- * bids waited, and the remainder to running slower than alone (slowdown and a slow host; negative when a fast host or
- * a quick step did more).
+ * One that ran lost its latency-sensitive steps over the QoS slowdown outright; the rest of its gap is work it did
+ * not get done by the end of the run. That is put down first to the work it redid after abrupt stops (up to the
+ * value of that work: redone work that still finished in time cost nothing), then to waiting (up to the value of the
+ * hours its bids waited), and the remainder to running slower than alone (slowdown and a slow host; negative when a
+ * fast host or a quick step did more).
  */
 export function valueLostBy(
   work: Pick<WorkState, 'workload' | 'outcome' | 'started' | 'gaveUp' | 'waitedSeconds' | 'lostAtStops' | 'lostToQos'>,
@@ -469,10 +470,10 @@ export function valueLostBy(
     else lost.waitingAtEnd = gap;
     return lost;
   }
-  lost.abruptStops = work.lostAtStops;
   lost.qosSteps = work.lostToQos;
-  const undone = gap - work.lostAtStops - work.lostToQos;
-  lost.waiting = Math.min(Math.max(0, undone), (work.workload.valuePerHour * work.waitedSeconds) / 3600);
-  lost.slowdown = undone - lost.waiting;
+  const undone = gap - work.lostToQos;
+  lost.abruptStops = Math.min(Math.max(0, undone), work.lostAtStops);
+  lost.waiting = Math.min(Math.max(0, undone - lost.abruptStops), (work.workload.valuePerHour * work.waitedSeconds) / 3600);
+  lost.slowdown = undone - lost.abruptStops - lost.waiting;
   return lost;
 }

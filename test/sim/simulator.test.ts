@@ -5,7 +5,8 @@ import { P95_MISS_TARGET, stepSizes } from '../../src/model/onlineCalibration.js
 import { parleyPolicy } from '../../src/sim/policies/enginePolicies.js';
 import { fifoPolicy } from '../../src/sim/policies/fifo.js';
 import type { Policy } from '../../src/sim/policies/policy.js';
-import { simulate, type SimulationOptions } from '../../src/sim/simulator.js';
+import { offeredValueOf } from '../../src/sim/metrics.js';
+import { runEnd, simulate, type SimulationOptions } from '../../src/sim/simulator.js';
 import { constantWorkload, smallScenario } from './scenarioFixture.js';
 
 const reserve = { cpu: 0.005, memory: 0, network: 0 };
@@ -94,6 +95,30 @@ describe('simulate', () => {
     // The half hour lost is redone after the restart, so the workload still completes with its full value.
     expect(metrics.completed).toBe(1);
     expect(metrics.welfare).toBeCloseTo(2, 9);
+  });
+
+  it('puts work redone after an abrupt stop that did not finish in time down to the stop', () => {
+    let stopped = false;
+    const policy = scripted((s, plan) => {
+      const victim = s.instances[0];
+      if (!stopped && victim && s.now - victim.startedAt >= 5_400_000) {
+        stopped = true;
+        plan.preemptions.push(stopNow(victim.id, s.now, 0));
+        plan.terminations.push({ instanceId: victim.id, kind: 'preempted', nodeId: null });
+      }
+    });
+    // 3.5 h of work in a 4 h run: after losing the half hour since its checkpoint at 1 h, it cannot finish.
+    const w = constantWorkload('w', { submittedAt: scenario.startAt + 1, runtimeSeconds: 3.5 * 3600 });
+    const { metrics } = simulate(scenario, [w], policy, options);
+    const lost = metrics.valueLost;
+    expect(metrics.completed).toBe(0);
+    // The work left undone is less than the half hour redone (worth 1), so all of the gap goes to the stop.
+    const gap = offeredValueOf(w, runEnd(scenario)) - metrics.welfare;
+    expect(gap).toBeGreaterThan(0.05);
+    expect(gap).toBeLessThan(metrics.lostValue);
+    expect(lost.abruptStops).toBeCloseTo(gap, 9);
+    expect(lost.waiting).toBe(0);
+    expect(lost.gaveUp + lost.waitingAtEnd + lost.abruptStops + lost.waiting + lost.slowdown + lost.qosSteps).toBeCloseTo(gap, 9);
   });
 
   it('counts interruptions beyond the contract’s daily budget even when notice is honoured', () => {

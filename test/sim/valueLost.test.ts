@@ -45,13 +45,17 @@ describe('valueLostBy', () => {
     expect(long).toMatchObject({ waiting: 3, slowdown: 0 });
   });
 
-  it('keeps the value lost at abrupt stops and in QoS steps apart, and lets a fast run show as negative slowdown', () => {
+  it('takes QoS steps as lost, undone work as redone work first, and lets a fast run show as negative slowdown', () => {
+    // Earned 6 of 8: 0.25 lost in QoS steps, 1.75 undone: 0.5 of redone work, 0.2 of waiting (6 min), 1.05 slowdown.
     const lost = valueLostBy(work({ outcome: { value: 6, paid: 0, completed: false }, lostAtStops: 0.5, lostToQos: 0.25, waitedSeconds: 360 }), end);
-    expect(lost.abruptStops).toBe(0.5);
     expect(lost.qosSteps).toBe(0.25);
+    expect(lost.abruptStops).toBe(0.5);
     expect(lost.waiting).toBeCloseTo(0.2, 12);
-    expect(lost.slowdown).toBeCloseTo(2 - 0.75 - 0.2, 12);
+    expect(lost.slowdown).toBeCloseTo(1.05, 12);
     expect(sum(lost)).toBeCloseTo(2, 12);
+    // Work redone after a stop that still finished in time cost no welfare: nothing for abrupt stops.
+    const redone = valueLostBy(work({ outcome: { value: 8, paid: 0, completed: true }, lostAtStops: 1, waitedSeconds: 600 }), end);
+    expect(redone).toMatchObject({ abruptStops: 0, waiting: 0, slowdown: 0 });
     const fast = valueLostBy(work({ outcome: { value: 8.1, paid: 0, completed: true }, waitedSeconds: 600 }), end);
     expect(fast.waiting).toBe(0);
     expect(fast.slowdown).toBeCloseTo(-0.1, 12);
@@ -66,7 +70,8 @@ describe('value lost in a run', () => {
     for (const c of PRIORITY_CLASSES) {
       expect(sum(metrics.valueLostByClass[c])).toBeCloseTo(offered.byClass[c]! - metrics.welfareByClass[c], 6);
     }
-    expect(metrics.valueLost.abruptStops + metrics.valueLost.qosSteps).toBeCloseTo(metrics.lostValue, 9);
+    // What is lost outright (QoS steps) and what abrupt stops cost are parts of what the run lost at stops and steps.
+    expect(metrics.valueLost.abruptStops + metrics.valueLost.qosSteps).toBeLessThanOrEqual(metrics.lostValue + 1e-9);
   };
 
   it('sums to offered value − welfare, in all and per class, for every kind of policy', () => {

@@ -221,10 +221,11 @@ function offeredValueSection(result: ExperimentResult, rows: [PolicyName, Policy
     '### Where the rest went',
     '',
     'Offered value − welfare, by cause (metrics.ts `ValueLost`; each row sums to the gap). Bids that never ran: gave ' +
-      'up after their maximum wait, or still waiting at the end. Work that ran but was not done by the end: put down to ' +
-      'waiting up to the value of the hours its bids waited, the rest to slowdown (running slower than alone, or on a ' +
-      'slow host; negative when faster). Work redone after a stop without its notice, and latency-sensitive steps over ' +
-      'the QoS slowdown. In brackets: the priority class with the largest share of that part.',
+      'up after their maximum wait, or still waiting at the end. Work that ran but was not done by the end: put down ' +
+      'to abrupt stops up to the value of the work redone after them, then to waiting up to the value of the hours its ' +
+      'bids waited, and the rest to slowdown (running slower than alone, or on a slow host; negative when faster). QoS ' +
+      'steps: latency-sensitive steps over the QoS slowdown, which earn nothing. In brackets: the priority class with ' +
+      'the largest share of that part.',
     '',
     table(
       ['policy', 'gap', ...VALUE_LOST_PARTS.map((p) => VALUE_LOST_LABELS[p])],
@@ -242,9 +243,9 @@ function offeredValueSection(result: ExperimentResult, rows: [PolicyName, Policy
 const VALUE_LOST_LABELS: Record<(typeof VALUE_LOST_PARTS)[number], string> = {
   gaveUp: 'never ran: gave up',
   waitingAtEnd: 'never ran: waiting at end',
+  abruptStops: 'unfinished: abrupt stops',
   waiting: 'unfinished: waiting',
   slowdown: 'unfinished: slowdown',
-  abruptStops: 'abrupt stops',
   qosSteps: 'QoS steps',
 };
 
