@@ -61,6 +61,19 @@ const stopNow = (id: string, now: number, noticeSeconds: number, extra: Partial<
   ...extra,
 });
 
+/** A scripted policy that stops the first instance without notice once it has run `ms`, and only once. */
+function abruptStopAfter(ms: number): Policy {
+  let stopped = false;
+  return scripted((s, plan) => {
+    const victim = s.instances[0];
+    if (!stopped && victim && s.now - victim.startedAt >= ms) {
+      stopped = true;
+      plan.preemptions.push(stopNow(victim.id, s.now, 0));
+      plan.terminations.push({ instanceId: victim.id, kind: 'preempted', nodeId: null });
+    }
+  });
+}
+
 describe('simulate', () => {
   it('credits a completed batch workload exactly its value × standalone hours and charges it while it runs', () => {
     const w = constantWorkload('w', { submittedAt: scenario.startAt + 1 });
@@ -77,15 +90,7 @@ describe('simulate', () => {
   });
 
   it('books an abrupt stop as a notice violation, loses the unsaved work and resubmits the workload', () => {
-    let stopped = false;
-    const policy = scripted((s, plan) => {
-      const victim = s.instances[0];
-      if (!stopped && victim && s.now - victim.startedAt >= 1_800_000) {
-        stopped = true;
-        plan.preemptions.push(stopNow(victim.id, s.now, 0));
-        plan.terminations.push({ instanceId: victim.id, kind: 'preempted', nodeId: null });
-      }
-    });
+    const policy = abruptStopAfter(1_800_000);
     const w = constantWorkload('w', { submittedAt: scenario.startAt + 1 });
     const { metrics } = simulate(scenario, [w], policy, options);
     expect(metrics.contractViolationsByKind.notice).toBe(1);
@@ -98,15 +103,7 @@ describe('simulate', () => {
   });
 
   it('puts work redone after an abrupt stop that did not finish in time down to the stop', () => {
-    let stopped = false;
-    const policy = scripted((s, plan) => {
-      const victim = s.instances[0];
-      if (!stopped && victim && s.now - victim.startedAt >= 5_400_000) {
-        stopped = true;
-        plan.preemptions.push(stopNow(victim.id, s.now, 0));
-        plan.terminations.push({ instanceId: victim.id, kind: 'preempted', nodeId: null });
-      }
-    });
+    const policy = abruptStopAfter(5_400_000);
     // 3.5 h of work in a 4 h run: after losing the half hour since its checkpoint at 1 h, it cannot finish.
     const w = constantWorkload('w', { submittedAt: scenario.startAt + 1, runtimeSeconds: 3.5 * 3600 });
     const { metrics } = simulate(scenario, [w], policy, options);
