@@ -2,7 +2,8 @@
  * What a run measures, accumulated step by step by the simulator and summarized once at the end.
  *
  * - welfare: true value of retained work (see simulator.ts for when value is banked or lost), in all and per priority
- *   class; `offeredValue` is what the stream offers within the run, the scale to read welfare against;
+ *   class; `offeredValue` is what the stream offers within the run, the scale to read welfare against, and
+ *   `valueLost` splits offered − welfare by cause (simulator.ts `valueLostBy`);
  * - revenue: Σ price × hours run; fees: Σ penalty fees credited to clients (netRevenue = revenue − fees);
  * - utilization: time-averaged Σ reserved (the policy's own per-instance reservation) and Σ consumed (true usage,
  *   capped at capacity) over the cluster's capacity, per resource; `usedUtilization` is the CPU figure;
