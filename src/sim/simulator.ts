@@ -287,7 +287,6 @@ class Simulation {
     if (notice + 1e-9 >= work.workload.contract.minNoticeSeconds || work.workload.latencySensitive) {
       this.bank(live);
     } else {
-      this.metrics.lostValue += live.valueSinceCheckpoint;
       work.lostAtStops += live.valueSinceCheckpoint;
       work.remainingSeconds += live.workSinceCheckpoint;
       live.valueSinceCheckpoint = 0;
@@ -421,10 +420,8 @@ class Simulation {
     const violated = slowdown > this.scenario.qosSlowdown;
     if (w.latencySensitive) {
       const value = (w.valuePerHour * done) / 3600;
-      if (violated) {
-        this.metrics.lostValue += value;
-        work.lostToQos += value;
-      } else live.valueSinceCheckpoint += value;
+      if (violated) work.lostToQos += value;
+      else live.valueSinceCheckpoint += value;
     } else {
       live.valueSinceCheckpoint += (w.valuePerHour * done) / 3600;
       live.workSinceCheckpoint += done;
@@ -446,7 +443,10 @@ class Simulation {
   private finish(end: number): void {
     for (const live of this.instances.values()) this.bank(live);
     for (const entry of this.pending.values()) this.noteWait(entry, end);
-    for (const work of this.works.values()) this.metrics.recordValueLost(work.workload.priority, valueLostBy(work, end));
+    for (const work of this.works.values()) {
+      this.metrics.lostValue += work.lostAtStops + work.lostToQos;
+      this.metrics.recordValueLost(work.workload.priority, valueLostBy(work, end));
+    }
   }
 }
 
