@@ -2,7 +2,7 @@
  * A horizontal bar chart as a standalone SVG string: one bar per category, the value printed at its end, and an
  * optional dashed target line. Enough for the simulator's report; no charting dependency.
  */
-import { escapeXml } from './format.js';
+import { escapeXml, svgStart } from './format.js';
 
 export interface BarChartSpec {
   title: string;
@@ -43,9 +43,7 @@ export function barChart(spec: BarChartSpec): string {
       `<text x="${x(spec.reference.value).toFixed(1)}" y="${height - 4}" text-anchor="middle" fill="#d1242f">${escapeXml(spec.reference.label)}</text>`
     : '';
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="${LABEL_WIDTH}" y="20" font-size="14" font-weight="bold">${escapeXml(spec.title)} (${escapeXml(spec.unit)})</text>`,
+    ...svgStart(WIDTH, height, { x: LABEL_WIDTH, y: 20, text: `${spec.title} (${spec.unit})` }),
     ...rows,
     reference,
     '</svg>',

@@ -19,3 +19,12 @@ export function table(header: string[], rows: (string | number)[][]): string {
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
+
+/** The opening of a standalone SVG chart: the root element, a white background and the bold title at (x, y). */
+export function svgStart(width: number, height: number, title: { x: number; y: number; text: string }): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    `<text x="${title.x}" y="${title.y}" font-size="14" font-weight="bold">${escapeXml(title.text)}</text>`,
+  ];
+}

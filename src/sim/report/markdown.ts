@@ -57,7 +57,6 @@ const CHARTS: ChartSpec[] = [
   { file: 'revenue.svg', title: 'Provider revenue', unit: 'currency units', value: (m) => m.revenue, digits: 1 },
 ];
 
-
 function present(result: ExperimentResult): [PolicyName, PolicyMetrics][] {
   return POLICY_NAMES.filter((n) => result.policies[n]).map((n) => [n, result.policies[n]!]);
 }

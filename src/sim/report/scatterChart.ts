@@ -3,7 +3,7 @@
  * ticks, and an optional shaded target region (x at most one bound, y at least another). For the sweep report's
  * welfare against QoS violation hours; no charting dependency.
  */
-import { escapeXml } from './format.js';
+import { escapeXml, svgStart } from './format.js';
 
 export interface ScatterPoint {
   x: number;
@@ -64,11 +64,7 @@ export function scatterChart(spec: ScatterSpec): string {
   const plotH = HEIGHT - TOP - BOTTOM;
   const x = (v: number) => LEFT + ((v - xs.min) / (xs.max - xs.min)) * plotW;
   const y = (v: number) => TOP + plotH - ((v - ys.min) / (ys.max - ys.min)) * plotH;
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="${LEFT}" y="22" font-size="14" font-weight="bold">${escapeXml(spec.title)}</text>`,
-  ];
+  const out = svgStart(WIDTH, HEIGHT, { x: LEFT, y: 22, text: spec.title });
   if (spec.region) {
     const x0 = x(xs.min);
     const x1 = Math.min(x(spec.region.xMax), x(xs.max));
