@@ -5,7 +5,7 @@ import { P95_MISS_TARGET, stepSizes } from '../../src/model/onlineCalibration.js
 import { parleyPolicy } from '../../src/sim/policies/enginePolicies.js';
 import { fifoPolicy } from '../../src/sim/policies/fifo.js';
 import type { Policy } from '../../src/sim/policies/policy.js';
-import { offeredValueOf } from '../../src/sim/metrics.js';
+import { offeredValueOf, VALUE_LOST_PARTS } from '../../src/sim/metrics.js';
 import { runEnd, simulate, type SimulationOptions } from '../../src/sim/simulator.js';
 import { constantWorkload, smallScenario } from './scenarioFixture.js';
 
@@ -115,7 +115,7 @@ describe('simulate', () => {
     expect(gap).toBeLessThan(metrics.lostValue);
     expect(lost.abruptStops).toBeCloseTo(gap, 9);
     expect(lost.waiting).toBe(0);
-    expect(lost.gaveUp + lost.waitingAtEnd + lost.abruptStops + lost.waiting + lost.slowdown + lost.qosSteps).toBeCloseTo(gap, 9);
+    expect(VALUE_LOST_PARTS.reduce((sum, part) => sum + lost[part], 0)).toBeCloseTo(gap, 9);
   });
 
   it('counts interruptions beyond the contract’s daily budget even when notice is honoured', () => {

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { StatisticalInterferenceModel } from '../../src/market/index.js';
 import { offeredValue, offeredValueOf, VALUE_LOST_PARTS, type PolicyMetrics, type ValueLost } from '../../src/sim/metrics.js';
-import { parleyPolicy } from '../../src/sim/policies/enginePolicies.js';
+import { parleyPolicy, statisticalModels } from '../../src/sim/policies/enginePolicies.js';
 import { fifoPolicy } from '../../src/sim/policies/fifo.js';
 import { priceOnlyPolicy } from '../../src/sim/policies/priceOnly.js';
 import { runEnd, simulate, valueLostBy, type SimulationOptions } from '../../src/sim/simulator.js';
 import { generateWorkloads } from '../../src/sim/bidStream.js';
 import { PRIORITY_CLASSES } from '../../src/market/types.js';
 import { constantWorkload, smallScenario, syntheticLibrary } from './scenarioFixture.js';
-import { StatisticalPredictor } from '../../src/market/predictor.js';
 
 const reserve = { cpu: 0.005, memory: 0, network: 0 };
 const options: SimulationOptions = { reservePrice: () => 0.005 };
@@ -77,8 +75,7 @@ describe('value lost in a run', () => {
   it('sums to offered value − welfare, in all and per class, for every kind of policy', () => {
     const workloads = generateWorkloads(scenario, syntheticLibrary(), reserve);
     const offered = offeredValue(workloads, end);
-    const models = { predictor: new StatisticalPredictor(), interference: new StatisticalInterferenceModel() };
-    for (const policy of [fifoPolicy(reserve), priceOnlyPolicy(reserve), parleyPolicy('parleyStatistical', models, scenario.seed)]) {
+    for (const policy of [fifoPolicy(reserve), priceOnlyPolicy(reserve), parleyPolicy('parleyStatistical', statisticalModels(), scenario.seed)]) {
       const { metrics } = simulate(scenario, workloads, policy, options);
       checkSums(metrics, offered);
       expect(offered.total - metrics.welfare).toBeGreaterThan(0);
